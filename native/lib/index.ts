@@ -49,7 +49,7 @@ export interface NativeBinding {
   /** expectedCapacity 0 accepts the capacity in the header. */
   open(name: string, expectedCapacity: number): ArrayBuffer;
   unlink(name: string): void;
-  /** Unmaps and detaches the buffer; idempotent. */
+  /** Lets go of the shm object (the buffer then reads zeros); idempotent. */
   close(buffer: ArrayBuffer): void;
   /** Returns [slot, generation]. */
   reserve(buffer: ArrayBuffer, sandboxId: number, name: Uint8Array, memoryLimitBytes: number | bigint): [number, number];

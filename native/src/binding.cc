@@ -4,6 +4,9 @@
 // a stable `code`.
 #include <napi.h>
 
+#include <sys/mman.h>
+
+#include <cerrno>
 #include <mutex>
 #include <unordered_map>
 
@@ -17,21 +20,25 @@ namespace {
 // Mapping lifetime
 //------------------------------------------------------------------------------
 
-// A mapping is unmapped exactly once: by close(), or by the ArrayBuffer's
-// finalizer when the JS side never closed it.
+// A mapping is unmapped exactly once, by the ArrayBuffer's finalizer. close()
+// only swaps the shared pages for private zero pages at the same address:
+// the shm object is let go at once, any typed array still held reads zeros
+// instead of faulting, and no ArrayBuffer is ever detached (detaching one
+// invalidates a V8 protector and slows every typed-array access in the
+// process).
 struct Mapping {
   Region region;
-  bool unmapped = false;
+  bool closed = false;
 };
 std::mutex g_mappings_mu;
 std::unordered_map<void*, Mapping*> g_mappings;
 
 void FinalizeMapping(Napi::Env, void*, Mapping* m) {
-  std::lock_guard<std::mutex> lock(g_mappings_mu);
-  if (!m->unmapped) {
+  {
+    std::lock_guard<std::mutex> lock(g_mappings_mu);
     g_mappings.erase(m->region.base);
-    UnmapRegion(&m->region);
   }
+  UnmapRegion(&m->region);
   delete m;
 }
 
@@ -91,7 +98,13 @@ bool GetRegion(const Napi::CallbackInfo& info, Region* out) {
   Napi::ArrayBuffer ab = info[0].As<Napi::ArrayBuffer>();
   out->base = static_cast<uint8_t*>(ab.Data());
   out->len = ab.ByteLength();
-  if (out->base == nullptr || out->len < kHeaderLen) {
+  bool closed = false;
+  {
+    std::lock_guard<std::mutex> lock(g_mappings_mu);
+    auto it = g_mappings.find(out->base);
+    closed = it == g_mappings.end() || it->second->closed;
+  }
+  if (out->base == nullptr || out->len < kHeaderLen || closed) {
     Status s;
     s.code = Code::kSlotState;
     s.message = "the registry mapping is closed";
@@ -170,21 +183,21 @@ Napi::Value Unlink(const Napi::CallbackInfo& info) {
 
 Napi::Value Close(const Napi::CallbackInfo& info) {
   if (!info[0].IsArrayBuffer()) return info.Env().Undefined();
-  Napi::ArrayBuffer ab = info[0].As<Napi::ArrayBuffer>();
-  void* data = ab.Data();
-  if (data == nullptr) return info.Env().Undefined();  // already closed
-  {
-    std::lock_guard<std::mutex> lock(g_mappings_mu);
-    auto it = g_mappings.find(data);
-    if (it != g_mappings.end()) {
-      UnmapRegion(&it->second->region);
-      it->second->unmapped = true;
-      g_mappings.erase(it);
-    }
+  void* data = info[0].As<Napi::ArrayBuffer>().Data();
+  std::lock_guard<std::mutex> lock(g_mappings_mu);
+  auto it = g_mappings.find(data);
+  if (it == g_mappings.end() || it->second->closed) return info.Env().Undefined();
+  Mapping* m = it->second;
+  void* anon = mmap(m->region.base, m->region.len, PROT_READ | PROT_WRITE,
+                    MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (anon == MAP_FAILED) {
+    Status s;
+    s.code = Code::kSystem;
+    s.sys_errno = errno;
+    s.message = "could not release the registry mapping";
+    return Throw(info.Env(), s);
   }
-  // Detached, every typed array over the mapping reads as empty instead of
-  // touching unmapped memory.
-  ab.Detach();
+  m->closed = true;
   return info.Env().Undefined();
 }
 

@@ -244,12 +244,14 @@ Status OpenRegion(const std::string& name, uint32_t expected_capacity, Region* o
   for (;;) {
     uint32_t state = LoadAcquire(&h->state);
     uint64_t magic = LoadRelaxed(&h->magic);
+    // Magic first: for foreign bytes the state word is noise, and the
+    // useful verdict is "not a registry".
+    if (magic != 0 && magic != kMagic) break;  // reported as a magic mismatch below
     if (state == kHeaderReady) break;
     if (state > kHeaderReady) {
       verdict = LayoutErr("state", state, kHeaderReady, "header state is not a registry state");
       break;
     }
-    if (magic != 0 && magic != kMagic) break;  // reported as a magic mismatch below
     if (MonotonicNs() > deadline) {
       verdict = LayoutErr("state", state, kHeaderReady,
                           "registry header never became ready (creator died mid-create?)");

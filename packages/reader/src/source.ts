@@ -1,9 +1,9 @@
 // What a reader needs from a registry. `Registry` satisfies it; naming the
-// three calls keeps the reader honest about what it touches.
+// calls keeps the reader honest about what it touches.
 import type { SandboxMetrics } from '@sandmeter/registry';
 
 export interface RegistrySource {
   snapshot(): SandboxMetrics[];
   lookup(sandboxId: number, name?: string): SandboxMetrics | undefined;
-  lookupByRunId(runId: number): SandboxMetrics | undefined;
+  read(slot: number): SandboxMetrics | undefined;
 }

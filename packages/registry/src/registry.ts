@@ -108,6 +108,14 @@ export class Registry {
     }
   }
 
+  /**
+   * The raw mapping (layout v3), for interop with the native binding and for
+   * benchmarks. Writing through it bypasses the protocol.
+   */
+  get mapping(): ArrayBuffer {
+    return this.#buffer();
+  }
+
   get closed(): boolean {
     return this.#closed;
   }

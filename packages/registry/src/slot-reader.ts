@@ -18,30 +18,52 @@ const READ_RETRIES = 4096;
 const NO_INEXACT: readonly string[] = Object.freeze([]);
 const decoder = new TextDecoder();
 
-/** Words of a slot that a read copies (sampled_at .. upper_host_allocated). */
-const COPY_FIRST = W_STARTED_AT;
-const COPY_LAST = W_UPPER_HOST_ALLOCATED + 1;
+/**
+ * On x86-64 (TSO) plain aligned loads are never reordered with each other,
+ * so between the two Atomics loads of seq, plain loads suffice; other
+ * architectures load every field atomically.
+ */
+const ATOMIC_LOADS = process.arch !== 'x64';
+
+/** u64 fields as [word index, name]. */
+const U64_FIELDS: ReadonlyArray<readonly [number, keyof SandboxMetrics]> = [
+  [W_MEMORY_LIMIT, 'memoryLimitBytes'],
+  [W_VCPU_TIME, 'vcpuTimeNs'],
+  [W_MEMORY, 'memoryBytes'],
+  [W_MEMORY_AVAILABLE, 'memoryAvailableBytes'],
+  [W_MEMORY_HOST_RESIDENT, 'memoryHostResidentBytes'],
+  [W_DISK_READ, 'diskReadBytes'],
+  [W_DISK_WRITE, 'diskWriteBytes'],
+  [W_NET_RX, 'netRxBytes'],
+  [W_NET_TX, 'netTxBytes'],
+  [W_UPPER_USED, 'upperUsedBytes'],
+  [W_UPPER_FREE, 'upperFreeBytes'],
+  [W_UPPER_HOST_ALLOCATED, 'upperHostAllocatedBytes'],
+];
+
+const U64_HI_WORDS = Int32Array.from(U64_FIELDS, ([i]) => i + 1);
+
+const u64 = (u32: Uint32Array, i: number): number => (u32[i + 1] as number) * TWO_32 + (u32[i] as number);
+
+function inexactFields(m: SandboxMetrics, u32: Uint32Array, b: number): string[] {
+  const out: string[] = [];
+  for (const [i, field] of U64_FIELDS) {
+    if (m[field] !== undefined && (u32[b + i + 1] as number) >= 0x200000) out.push(field);
+  }
+  return out;
+}
+
 
 export class SlotReader {
   readonly #v: Views;
   // Name cache: a slot's name is fixed for the life of its generation.
-  readonly #nameGenLo: Uint32Array;
-  readonly #nameGenHi: Uint32Array;
+  readonly #nameGen: Float64Array;
   readonly #names: string[];
-  // Scratch copy of one slot's words, validated by the seqlock before use.
-  readonly #w = new Uint32Array(SLOT_LEN / 4);
-  readonly #wi = new Int32Array(this.#w.buffer);
-  readonly #wf = new Float32Array(this.#w.buffer);
   readonly #nameBytes = new Uint8Array(MAX_NAME_LEN);
-  #nameLen = 0;
-  #state = 0;
-  #genLo = 0;
-  #genHi = 0;
 
   constructor(views: Views) {
     this.#v = views;
-    this.#nameGenLo = new Uint32Array(views.capacity);
-    this.#nameGenHi = new Uint32Array(views.capacity);
+    this.#nameGen = new Float64Array(views.capacity);
     this.#names = new Array<string>(views.capacity).fill('');
   }
 
@@ -51,120 +73,126 @@ export class SlotReader {
   }
 
   /**
-   * One coherent read of `slot` into the scratch words. Returns false when the
-   * slot is not active (or stale, when accepted), was never sampled, or stayed
+   * One coherent seqlock read of `slot`, as numbers. Undefined when the slot
+   * is not active (or stale, when accepted), was never sampled, or stayed
    * contended for the whole retry budget.
+   *
+   * Fields are read straight from the mapping into the result object; the
+   * object is thrown away when the second seq load shows a writer was inside.
    */
-  #read(slot: number, acceptStale: boolean): boolean {
-    const u32 = this.#v.u32;
+  read(slot: number, acceptStale: boolean): SandboxMetrics | undefined {
+    const { u32, i32, f32 } = this.#v;
+    const nameGen = this.#nameGen;
+    const names = this.#names;
     const b = slotBase(slot);
-    const w = this.#w;
     for (let attempt = 0; attempt < READ_RETRIES; attempt++) {
-      const state = Atomics.load(u32, b + W_STATE);
-      if (state !== SLOT_ACTIVE && (state !== SLOT_STALE || !acceptStale)) return false;
-      const genLo = Atomics.load(u32, b + W_GENERATION);
-      const genHi = Atomics.load(u32, b + W_GENERATION + 1);
+      // Only the two seq loads need to be Atomics: they order the plain loads
+      // between them (x86-64 keeps loads in order; elsewhere every load is
+      // atomic, see ATOMIC_LOADS). The high generation word is not compared:
+      // generations are unique, and the low word would have to wrap 2^32
+      // times during one read to fool us.
+      const state = ATOMIC_LOADS ? Atomics.load(u32, b + W_STATE) : (u32[b + W_STATE] as number);
+      if (state !== SLOT_ACTIVE && (state !== SLOT_STALE || !acceptStale)) return undefined;
+      const genLo = ATOMIC_LOADS ? Atomics.load(u32, b + W_GENERATION) : (u32[b + W_GENERATION] as number);
       const seq = Atomics.load(u32, b + W_SEQ);
       if ((seq & 1) !== 0) continue;
-      for (let i = COPY_FIRST; i <= COPY_LAST; i++) w[i] = u32[b + i] as number;
-      w[W_SANDBOX_ID] = u32[b + W_SANDBOX_ID] as number;
-      w[W_RUN_ID] = u32[b + W_RUN_ID] as number;
-      w[W_PID] = u32[b + W_PID] as number;
-      const nameCached = this.#nameGenLo[slot] === genLo && this.#nameGenHi[slot] === genHi && genLo + genHi !== 0;
+      const genHi = u32[b + W_GENERATION + 1] as number;
+      const flags = u32[b + W_FLAGS] as number;
+      const cpu = (flags & FLAG_CPU) !== 0;
+      const disk = (flags & FLAG_DISK_UNKNOWN) === 0;
+      const net = (flags & FLAG_NET_UNKNOWN) === 0;
+      const startedAtMs = (i32[b + W_STARTED_AT + 1] as number) * TWO_32 + (u32[b + W_STARTED_AT] as number);
+      const sampledAtMs = (i32[b + W_SAMPLED_AT + 1] as number) * TWO_32 + (u32[b + W_SAMPLED_AT] as number);
+      const m: SandboxMetrics = {
+        slot,
+        generation: 0,
+        state: state === SLOT_ACTIVE ? 'active' : 'stale',
+        sandboxId: i32[b + W_SANDBOX_ID] as number,
+        runId: i32[b + W_RUN_ID] as number,
+        pid: i32[b + W_PID] as number,
+        name: '',
+        startedAtMs,
+        sampledAtMs,
+        uptimeMs: startedAtMs > 0 && sampledAtMs > startedAtMs ? sampledAtMs - startedAtMs : 0,
+        memoryLimitBytes: u64(u32, b + W_MEMORY_LIMIT),
+        cpuPercent: cpu ? (f32[b + W_CPU_PERCENT] as number) : undefined,
+        vcpuTimeNs: cpu ? u64(u32, b + W_VCPU_TIME) : undefined,
+        memoryBytes: (flags & FLAG_MEMORY) !== 0 ? u64(u32, b + W_MEMORY) : undefined,
+        memoryAvailableBytes: (flags & FLAG_MEMORY_AVAILABLE) !== 0 ? u64(u32, b + W_MEMORY_AVAILABLE) : undefined,
+        memoryHostResidentBytes: (flags & FLAG_MEMORY_HOST_RESIDENT) !== 0 ? u64(u32, b + W_MEMORY_HOST_RESIDENT) : undefined,
+        diskReadBytes: disk ? u64(u32, b + W_DISK_READ) : undefined,
+        diskWriteBytes: disk ? u64(u32, b + W_DISK_WRITE) : undefined,
+        netRxBytes: net ? u64(u32, b + W_NET_RX) : undefined,
+        netTxBytes: net ? u64(u32, b + W_NET_TX) : undefined,
+        upperUsedBytes: (flags & FLAG_UPPER_USED) !== 0 ? u64(u32, b + W_UPPER_USED) : undefined,
+        upperFreeBytes: (flags & FLAG_UPPER_FREE) !== 0 ? u64(u32, b + W_UPPER_FREE) : undefined,
+        upperHostAllocatedBytes: (flags & FLAG_UPPER_HOST_ALLOCATED) !== 0 ? u64(u32, b + W_UPPER_HOST_ALLOCATED) : undefined,
+        inexact: NO_INEXACT,
+      };
+      // Any high word >= 2^21 means a value >= 2^53: name the rounded
+      // fields rather than round silently (one OR keeps the common case cheap).
+      let hi = 0;
+      for (let k = 0; k < U64_HI_WORDS.length; k++) hi |= u32[b + (U64_HI_WORDS[k] as number)] as number;
+      const generation = genHi * TWO_32 + genLo;
+      const nameCached = nameGen[slot] === generation && generation !== 0;
+      let nameLen = 0;
       if (!nameCached) {
-        const len = Math.min(this.#v.u16[(HEADER_LEN + slot * SLOT_LEN + B_NAME_LEN) >>> 1] as number, MAX_NAME_LEN);
+        const v = this.#v;
+        nameLen = Math.min(v.u16[(HEADER_LEN + slot * SLOT_LEN + B_NAME_LEN) >>> 1] as number, MAX_NAME_LEN);
         const at = HEADER_LEN + slot * SLOT_LEN + B_NAME;
-        for (let i = 0; i < len; i++) this.#nameBytes[i] = this.#v.u8[at + i] as number;
-        this.#nameLen = len;
+        for (let i = 0; i < nameLen; i++) this.#nameBytes[i] = v.u8[at + i] as number;
       }
-      if (Atomics.load(u32, b + W_SEQ) !== seq) continue;
-      if (Atomics.load(u32, b + W_GENERATION) !== genLo || Atomics.load(u32, b + W_GENERATION + 1) !== genHi) continue;
-      const stateAfter = Atomics.load(u32, b + W_STATE);
-      if (stateAfter !== SLOT_ACTIVE && (stateAfter !== SLOT_STALE || !acceptStale)) return false;
-      if (w[W_SAMPLED_AT] === 0 && w[W_SAMPLED_AT + 1] === 0) return false;
-      if (!nameCached) {
-        this.#names[slot] = decoder.decode(this.#nameBytes.subarray(0, this.#nameLen));
-        this.#nameGenLo[slot] = genLo;
-        this.#nameGenHi[slot] = genHi;
-      }
-      this.#state = stateAfter;
-      this.#genLo = genLo;
-      this.#genHi = genHi;
-      return true;
-    }
-    return false;
-  }
+      const rounded = hi >>> 21 !== 0 ? inexactFields(m, u32, b) : undefined;
 
-  /** Reads one slot as numbers; undefined when not readable. */
-  read(slot: number, acceptStale: boolean): SandboxMetrics | undefined {
-    if (!this.#read(slot, acceptStale)) return undefined;
-    const w = this.#w;
-    const flags = w[W_FLAGS] as number;
-    let inexact: string[] | undefined;
-    // u64 as a double: exact below 2^53; beyond it the field is named in
-    // `inexact` rather than silently rounded.
-    const u = (i: number, field: string): number => {
-      const hi = w[i + 1] as number;
-      if (hi >= 0x200000) (inexact ??= []).push(field);
-      return hi * TWO_32 + (w[i] as number);
-    };
-    const startedAtMs = (this.#wi[W_STARTED_AT + 1] as number) * TWO_32 + (w[W_STARTED_AT] as number);
-    const sampledAtMs = (this.#wi[W_SAMPLED_AT + 1] as number) * TWO_32 + (w[W_SAMPLED_AT] as number);
-    const cpu = (flags & FLAG_CPU) !== 0;
-    const disk = (flags & FLAG_DISK_UNKNOWN) === 0;
-    const net = (flags & FLAG_NET_UNKNOWN) === 0;
-    const m: SandboxMetrics = {
-      slot,
-      generation: this.#genHi * TWO_32 + this.#genLo,
-      state: this.#state === SLOT_ACTIVE ? 'active' : 'stale',
-      sandboxId: this.#wi[W_SANDBOX_ID] as number,
-      runId: this.#wi[W_RUN_ID] as number,
-      pid: this.#wi[W_PID] as number,
-      name: this.#names[slot] as string,
-      startedAtMs,
-      sampledAtMs,
-      uptimeMs: startedAtMs > 0 ? Math.max(0, sampledAtMs - startedAtMs) : 0,
-      memoryLimitBytes: u(W_MEMORY_LIMIT, 'memoryLimitBytes'),
-      cpuPercent: cpu ? (this.#wf[W_CPU_PERCENT] as number) : undefined,
-      vcpuTimeNs: cpu ? u(W_VCPU_TIME, 'vcpuTimeNs') : undefined,
-      memoryBytes: (flags & FLAG_MEMORY) !== 0 ? u(W_MEMORY, 'memoryBytes') : undefined,
-      memoryAvailableBytes: (flags & FLAG_MEMORY_AVAILABLE) !== 0 ? u(W_MEMORY_AVAILABLE, 'memoryAvailableBytes') : undefined,
-      memoryHostResidentBytes: (flags & FLAG_MEMORY_HOST_RESIDENT) !== 0 ? u(W_MEMORY_HOST_RESIDENT, 'memoryHostResidentBytes') : undefined,
-      diskReadBytes: disk ? u(W_DISK_READ, 'diskReadBytes') : undefined,
-      diskWriteBytes: disk ? u(W_DISK_WRITE, 'diskWriteBytes') : undefined,
-      netRxBytes: net ? u(W_NET_RX, 'netRxBytes') : undefined,
-      netTxBytes: net ? u(W_NET_TX, 'netTxBytes') : undefined,
-      upperUsedBytes: (flags & FLAG_UPPER_USED) !== 0 ? u(W_UPPER_USED, 'upperUsedBytes') : undefined,
-      upperFreeBytes: (flags & FLAG_UPPER_FREE) !== 0 ? u(W_UPPER_FREE, 'upperFreeBytes') : undefined,
-      upperHostAllocatedBytes: (flags & FLAG_UPPER_HOST_ALLOCATED) !== 0 ? u(W_UPPER_HOST_ALLOCATED, 'upperHostAllocatedBytes') : undefined,
-      inexact: NO_INEXACT,
-    };
-    if (inexact !== undefined) m.inexact = inexact;
-    return m;
+      if (Atomics.load(u32, b + W_SEQ) !== seq) continue;
+      if ((ATOMIC_LOADS ? Atomics.load(u32, b + W_GENERATION) : u32[b + W_GENERATION]) !== genLo) continue;
+      const stateAfter = ATOMIC_LOADS ? Atomics.load(u32, b + W_STATE) : (u32[b + W_STATE] as number);
+      if (stateAfter !== SLOT_ACTIVE && (stateAfter !== SLOT_STALE || !acceptStale)) return undefined;
+      if (sampledAtMs === 0) return undefined;
+      if (stateAfter !== state) m.state = stateAfter === SLOT_ACTIVE ? 'active' : 'stale';
+      if (!nameCached) {
+        names[slot] = decoder.decode(this.#nameBytes.subarray(0, nameLen));
+        nameGen[slot] = generation;
+      }
+      m.name = names[slot] as string;
+      m.generation = generation;
+      if (rounded !== undefined && rounded.length > 0) m.inexact = rounded;
+      return m;
+    }
+    return undefined;
   }
 
   /** Reads one slot with every u64 field as an exact bigint. */
   readExact(slot: number, acceptStale: boolean): SandboxMetrics<bigint> | undefined {
-    const m = this.read(slot, acceptStale);
-    if (m === undefined) return undefined;
-    const w = this.#w;
-    const big = (i: number): bigint => (BigInt(w[i + 1] as number) << 32n) | BigInt(w[i] as number);
-    const opt = (present: boolean, i: number): bigint | undefined => (present ? big(i) : undefined);
-    return {
-      ...m,
-      memoryLimitBytes: big(W_MEMORY_LIMIT),
-      vcpuTimeNs: opt(m.vcpuTimeNs !== undefined, W_VCPU_TIME),
-      memoryBytes: opt(m.memoryBytes !== undefined, W_MEMORY),
-      memoryAvailableBytes: opt(m.memoryAvailableBytes !== undefined, W_MEMORY_AVAILABLE),
-      memoryHostResidentBytes: opt(m.memoryHostResidentBytes !== undefined, W_MEMORY_HOST_RESIDENT),
-      diskReadBytes: opt(m.diskReadBytes !== undefined, W_DISK_READ),
-      diskWriteBytes: opt(m.diskWriteBytes !== undefined, W_DISK_WRITE),
-      netRxBytes: opt(m.netRxBytes !== undefined, W_NET_RX),
-      netTxBytes: opt(m.netTxBytes !== undefined, W_NET_TX),
-      upperUsedBytes: opt(m.upperUsedBytes !== undefined, W_UPPER_USED),
-      upperFreeBytes: opt(m.upperFreeBytes !== undefined, W_UPPER_FREE),
-      upperHostAllocatedBytes: opt(m.upperHostAllocatedBytes !== undefined, W_UPPER_HOST_ALLOCATED),
-      inexact: NO_INEXACT,
-    };
+    const u32 = this.#v.u32;
+    const b = slotBase(slot);
+    for (let attempt = 0; attempt < READ_RETRIES; attempt++) {
+      const seq = Atomics.load(u32, b + W_SEQ);
+      if ((seq & 1) !== 0) continue;
+      const m = this.read(slot, acceptStale);
+      if (m === undefined) return undefined;
+      const big = (i: number): bigint => (BigInt(u32[b + i + 1] as number) << 32n) | BigInt(u32[b + i] as number);
+      const opt = (present: boolean, i: number): bigint | undefined => (present ? big(i) : undefined);
+      const exact: SandboxMetrics<bigint> = {
+        ...m,
+        memoryLimitBytes: big(W_MEMORY_LIMIT),
+        vcpuTimeNs: opt(m.vcpuTimeNs !== undefined, W_VCPU_TIME),
+        memoryBytes: opt(m.memoryBytes !== undefined, W_MEMORY),
+        memoryAvailableBytes: opt(m.memoryAvailableBytes !== undefined, W_MEMORY_AVAILABLE),
+        memoryHostResidentBytes: opt(m.memoryHostResidentBytes !== undefined, W_MEMORY_HOST_RESIDENT),
+        diskReadBytes: opt(m.diskReadBytes !== undefined, W_DISK_READ),
+        diskWriteBytes: opt(m.diskWriteBytes !== undefined, W_DISK_WRITE),
+        netRxBytes: opt(m.netRxBytes !== undefined, W_NET_RX),
+        netTxBytes: opt(m.netTxBytes !== undefined, W_NET_TX),
+        upperUsedBytes: opt(m.upperUsedBytes !== undefined, W_UPPER_USED),
+        upperFreeBytes: opt(m.upperFreeBytes !== undefined, W_UPPER_FREE),
+        upperHostAllocatedBytes: opt(m.upperHostAllocatedBytes !== undefined, W_UPPER_HOST_ALLOCATED),
+        inexact: NO_INEXACT,
+      };
+      // The same seq on both sides of both reads: the bigints belong to the
+      // sample that read() returned.
+      if (Atomics.load(u32, b + W_SEQ) === seq) return exact;
+    }
+    return undefined;
   }
 }

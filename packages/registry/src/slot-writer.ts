@@ -23,9 +23,15 @@ import type { ReleaseMode, SampleInput } from './types.js';
 import { storeI64, storeU64 } from './u64.js';
 import type { Views } from './views.js';
 
-/** Words a sample write copies: sampled_at .. flags, then vcpu .. upper_host_allocated. */
-const FIRST_WORDS = [W_SAMPLED_AT, W_SAMPLED_AT + 1, W_FLAGS] as const;
+/** A sample write copies sampled_at and flags, then vcpu_time_ns .. upper_host_allocated. */
 const LAST_WORD = W_UPPER_HOST_ALLOCATED + 1;
+
+/**
+ * x86-64 is TSO: plain aligned stores are never reordered with each other,
+ * and plain loads never pass the locked CAS. So on x64 only the CAS that
+ * enters the seqlock is an Atomics call; elsewhere every access is.
+ */
+const ATOMIC_ACCESS = process.arch !== 'x64';
 
 /** Budget for waiting on another writer inside the seqlock (as the ABI's release). */
 const ENTER_BUDGET_MS = 100;
@@ -83,17 +89,24 @@ export class SlotWriter {
     if ((seq & 1) !== 0 || Atomics.compareExchange(u32, b + W_SEQ, seq, seq + 1) !== seq) {
       seq = this.#enterSlow(u32, b);
     }
-    const lo = Atomics.load(u32, b + W_GENERATION);
-    const hi = Atomics.load(u32, b + W_GENERATION + 1);
+    const lo = ATOMIC_ACCESS ? Atomics.load(u32, b + W_GENERATION) : (u32[b + W_GENERATION] as number);
+    const hi = ATOMIC_ACCESS ? Atomics.load(u32, b + W_GENERATION + 1) : (u32[b + W_GENERATION + 1] as number);
     if (lo !== this.#genLo || hi !== this.#genHi) {
       // Released or reused while we waited: leave without writing.
       this.#leave(u32, b, seq);
       throw new GenerationMismatchError(this.generation, hi * TWO_32 + lo);
     }
-    u32[b + FIRST_WORDS[0]] = sc[W_SAMPLED_AT] as number;
-    u32[b + FIRST_WORDS[1]] = sc[W_SAMPLED_AT + 1] as number;
-    u32[b + FIRST_WORDS[2]] = flags;
-    for (let w = W_VCPU_TIME; w <= LAST_WORD; w++) u32[b + w] = sc[w] as number;
+    if (ATOMIC_ACCESS) {
+      Atomics.store(u32, b + W_SAMPLED_AT, sc[W_SAMPLED_AT] as number);
+      Atomics.store(u32, b + W_SAMPLED_AT + 1, sc[W_SAMPLED_AT + 1] as number);
+      Atomics.store(u32, b + W_FLAGS, flags);
+      for (let w = W_VCPU_TIME; w <= LAST_WORD; w++) Atomics.store(u32, b + w, sc[w] as number);
+    } else {
+      u32[b + W_SAMPLED_AT] = sc[W_SAMPLED_AT] as number;
+      u32[b + W_SAMPLED_AT + 1] = sc[W_SAMPLED_AT + 1] as number;
+      u32[b + W_FLAGS] = flags;
+      for (let w = W_VCPU_TIME; w <= LAST_WORD; w++) u32[b + w] = sc[w] as number;
+    }
     this.#leave(u32, b, seq);
   }
 
@@ -147,8 +160,8 @@ export class SlotWriter {
   }
 
   #checkGeneration(u32: Uint32Array, b: number): void {
-    const lo = Atomics.load(u32, b + W_GENERATION);
-    const hi = Atomics.load(u32, b + W_GENERATION + 1);
+    const lo = ATOMIC_ACCESS ? Atomics.load(u32, b + W_GENERATION) : (u32[b + W_GENERATION] as number);
+    const hi = ATOMIC_ACCESS ? Atomics.load(u32, b + W_GENERATION + 1) : (u32[b + W_GENERATION + 1] as number);
     if (lo !== this.#genLo || hi !== this.#genHi) {
       throw new GenerationMismatchError(this.generation, hi * TWO_32 + lo);
     }
@@ -169,8 +182,10 @@ export class SlotWriter {
     if (enteredAt === 0xfffffffe) {
       Atomics.store(u32, b + W_SEQ + 1, (Atomics.load(u32, b + W_SEQ + 1) + 1) >>> 0);
       Atomics.store(u32, b + W_SEQ, 0);
-    } else {
+    } else if (ATOMIC_ACCESS) {
       Atomics.store(u32, b + W_SEQ, enteredAt + 2);
+    } else {
+      u32[b + W_SEQ] = enteredAt + 2;
     }
   }
 }

@@ -8,12 +8,15 @@ const MAX_U64 = 0xffffffffffffffffn;
 /** Stores `v` at words [i, i + 1]. Throws for anything that is not an exact u64. */
 export function storeU64(u32: Uint32Array, i: number, v: number | bigint, field: string): void {
   if (typeof v === 'number') {
-    // Also rejects NaN, fractions, negatives and numbers past 2^53 (which
-    // may already have lost precision before they reached us).
-    if (!(v >= 0 && v <= Number.MAX_SAFE_INTEGER) || Math.floor(v) !== v) throw badU64(field, v);
+    // One ToUint32 and one division split the number and validate it: NaN,
+    // negatives, fractions and anything past 2^53 (which may already have
+    // lost precision before it reached us) all leave a high word that is
+    // not an integer in [0, 2^21).
     const lo = v >>> 0;
+    const hi = (v - lo) / TWO_32;
+    if (!(hi >= 0 && hi < 0x200000) || (hi | 0) !== hi) throw badU64(field, v);
     u32[i] = lo;
-    u32[i + 1] = (v - lo) / TWO_32;
+    u32[i + 1] = hi;
     return;
   }
   if (typeof v === 'bigint' && v >= 0n && v <= MAX_U64) {

@@ -1,0 +1,24 @@
+// The collector's own health as numbers; also shipped as metrics.
+export interface CollectorStats {
+  /** Collections exported and acknowledged by the backend. */
+  exportsSucceeded: number;
+  /** Export attempts the backend refused or did not answer. */
+  exportsFailed: number;
+  /** Collections dropped because the buffer was full (oldest first). */
+  collectionsDropped: number;
+  /** Unix ms of the last successful export; undefined until there is one. */
+  lastSuccessMs: number | undefined;
+  /** Collections waiting to be exported. */
+  buffered: number;
+  /** Failed attempts since the last success (drives the backoff). */
+  consecutiveFailures: number;
+}
+
+export const emptyStats = (): CollectorStats => ({
+  exportsSucceeded: 0,
+  exportsFailed: 0,
+  collectionsDropped: 0,
+  lastSuccessMs: undefined,
+  buffered: 0,
+  consecutiveFailures: 0,
+});

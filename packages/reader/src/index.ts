@@ -1,0 +1,16 @@
+export { Reader } from './reader.js';
+export type { ReaderOptions } from './reader.js';
+export type { RegistrySource } from './source.js';
+export { sandboxState, DEFAULT_INTERVAL_MS, STALL_INTERVALS } from './state.js';
+export type { SandboxState } from './state.js';
+export { toReport } from './report.js';
+export type { SandboxReport } from './report.js';
+export { fleetByName } from './fleet.js';
+export { findMetrics } from './find.js';
+export type { SandboxTarget } from './find.js';
+export { computeRates, fleetRates, RATE_FIELDS } from './rates.js';
+export type { SandboxRates, RateField } from './rates.js';
+export { PollIterator } from './poll.js';
+export type { PollStep, PollOptions } from './poll.js';
+export type { StreamOptions, StreamedReport } from './sandbox-stream.js';
+export type { FleetFrame } from './fleet-stream.js';
