@@ -219,11 +219,19 @@ Status OpenRegion(const std::string& name, uint32_t expected_capacity, Region* o
   if (Status s = ValidateShmName(name); !s.ok()) return s;
   int fd = shm_open(name.c_str(), O_RDWR, 0);
   if (fd < 0) return SysErr("shm_open", name, errno);
+  // One budget for both waits below (object size, then header state).
+  const int64_t deadline = MonotonicNs() + 5LL * 1000 * 1000 * 1000;
   struct stat st;
-  if (fstat(fd, &st) != 0) {
-    int err = errno;
-    close(fd);
-    return SysErr("fstat", name, err);
+  for (;;) {
+    if (fstat(fd, &st) != 0) {
+      int err = errno;
+      close(fd);
+      return SysErr("fstat", name, err);
+    }
+    // Size 0: a creator won O_EXCL and has not run ftruncate yet (it sets
+    // the full size at once). Wait for it, bounded, as for the header state.
+    if (st.st_size != 0 || MonotonicNs() > deadline) break;
+    SleepUs(1000);
   }
   if (static_cast<uint64_t>(st.st_size) < kHeaderLen) {
     close(fd);
@@ -240,7 +248,6 @@ Status OpenRegion(const std::string& name, uint32_t expected_capacity, Region* o
   Status verdict;
   // Wait (bounded) for a creator that is still writing the header. Only an
   // object that so far looks like ours is waited for: foreign bytes fail fast.
-  const int64_t deadline = MonotonicNs() + 5LL * 1000 * 1000 * 1000;
   for (;;) {
     uint32_t state = LoadAcquire(&h->state);
     uint64_t magic = LoadRelaxed(&h->magic);
