@@ -4,7 +4,7 @@
 // writes, snapshots) run in JS over the same mapping with Atomics.
 import { binding } from '@sandmeter/native';
 import { InvalidArgumentError, RegistryClosedError, fromNative } from './errors.js';
-import { DEFAULT_CAPACITY, HEADER_LEN, MAX_CAPACITY, SLOT_ACTIVE, SLOT_FREE, SLOT_LEN, SLOT_RESERVED, SLOT_STALE, W_GENERATION, W_STATE, slotBase } from './layout.js';
+import { DEFAULT_CAPACITY, HEADER_LEN, MAX_CAPACITY, SLOT_ACTIVE, SLOT_FREE, SLOT_LEN, SLOT_RESERVED, SLOT_STALE, W_GENERATION, W_RUN_ID, W_SANDBOX_ID, W_STATE, slotBase } from './layout.js';
 import { DEFAULT_LIVENESS_TTL_MS, LivenessCache } from './liveness.js';
 import { defaultRegistryName, encodeSandboxName, validateShmName } from './names.js';
 import { SlotReader } from './slot-reader.js';
@@ -196,10 +196,31 @@ export class Registry {
     if (identity.runId === undefined && identity.sandboxId === undefined) {
       throw new InvalidArgumentError('identity', 'give a runId or a sandboxId');
     }
-    if (target === undefined) return false;
-    if (target.state === 'stale' && mode === 'stale') return true;
-    this.release(target.slot, target.generation, mode);
+    // Reads skip a slot that never published a sample, yet that slot is in
+    // use: look for it by its identity words too, or it would leak.
+    const found = target ?? this.#findUnsampled(identity);
+    if (found === undefined) return false;
+    if (found.state === 'stale' && mode === 'stale') return true;
+    this.release(found.slot, found.generation, mode);
     return true;
+  }
+
+  /** An active (else stale) slot matching the identity, read without the seqlock; release re-checks the generation. */
+  #findUnsampled(identity: { runId?: number; sandboxId?: number }): Pick<SandboxMetrics, 'slot' | 'generation' | 'state'> | undefined {
+    const { u32, i32 } = this.#views;
+    const [word, value] = identity.runId !== undefined ? [W_RUN_ID, identity.runId] : [W_SANDBOX_ID, identity.sandboxId];
+    let stale: Pick<SandboxMetrics, 'slot' | 'generation' | 'state'> | undefined;
+    for (let i = 0; i < this.capacity; i++) {
+      const b = slotBase(i);
+      const st = Atomics.load(u32, b + W_STATE);
+      if (st !== SLOT_ACTIVE && st !== SLOT_STALE) continue;
+      const generation = this.generationOf(i);
+      // Identity words are fixed for the life of a generation: same generation after, same owner.
+      if (Atomics.load(i32, b + word) !== value || this.generationOf(i) !== generation) continue;
+      if (st === SLOT_ACTIVE) return { slot: i, generation, state: 'active' };
+      stale ??= { slot: i, generation, state: 'stale' };
+    }
+    return stale;
   }
 
   /** Every reported slot, active and stale (dead owners demoted first). */

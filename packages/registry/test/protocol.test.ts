@@ -306,6 +306,15 @@ describe('release by identity', () => {
     expect(reg.usage().free).toBe(8);
   });
 
+  it('releases an active slot that has not published a sample yet (it is in use, though not reported)', () => {
+    const reg = freshRegistry();
+    start(reg, 1, 'a', 100);
+    start(reg, 2, 'b', 200);
+    expect(reg.releaseByIdentity({ runId: 100 }, 'free')).toBe(true);
+    expect(reg.releaseByIdentity({ sandboxId: 2 })).toBe(true);
+    expect(reg.usage()).toEqual({ free: 7, reserved: 0, active: 0, stale: 1 });
+  });
+
   it('returns false when nothing matches and changes nothing', () => {
     const reg = freshRegistry();
     start(reg, 1, 'a', 100).w.write(FULL_SAMPLE);
