@@ -46,6 +46,7 @@ export class OtelCollector {
   #log: Logger;
   #succeeded = 0;
   #failed = 0;
+  #consecutiveFailures = 0;
   #lastSuccessMs: number | undefined;
   #running = false;
   /** Set once drain() begins: nothing new is collected or retried. */
@@ -88,7 +89,7 @@ export class OtelCollector {
       collectionsDropped: this.#buffer.dropped,
       lastSuccessMs: this.#lastSuccessMs,
       buffered: this.#buffer.size,
-      consecutiveFailures: this.#backoff.attempt,
+      consecutiveFailures: this.#consecutiveFailures,
     };
   }
 
@@ -196,12 +197,14 @@ export class OtelCollector {
   #record(ok: boolean, error: unknown): boolean {
     if (ok) {
       this.#succeeded++;
+      this.#consecutiveFailures = 0;
       this.#lastSuccessMs = Date.now();
       this.#backoff.reset();
       if (this.#backendDown) this.#log.info({ stats: this.stats() }, 'OTLP backend reachable again');
       this.#backendDown = false;
     } else {
       this.#failed++;
+      this.#consecutiveFailures++;
       // One warning per outage, not one per attempt.
       if (!this.#backendDown) this.#log.warn({ err: error }, 'OTLP export failed; buffering and backing off');
       this.#backendDown = true;

@@ -105,13 +105,15 @@ export async function runExport(kind: ExportKind, options: RunExportOptions = {}
   let removeSignals = (): void => undefined;
   handle.stop = () =>
     (stopped ??= (async () => {
-      removeSignals();
+      log.info({ kind }, 'stopping exporter');
       try {
         await stopInner();
       } finally {
         opened?.close();
+        removeSignals();
       }
     })());
+  // Handlers stay until the stop is done: a second signal while stopping exits at once.
   if (options.signals !== false) removeSignals = exitOnSignals(handle.stop);
   return handle;
 }

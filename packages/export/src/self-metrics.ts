@@ -13,12 +13,3 @@ export interface CollectorStats {
   /** Failed attempts since the last success (drives the backoff). */
   consecutiveFailures: number;
 }
-
-export const emptyStats = (): CollectorStats => ({
-  exportsSucceeded: 0,
-  exportsFailed: 0,
-  collectionsDropped: 0,
-  lastSuccessMs: undefined,
-  buffered: 0,
-  consecutiveFailures: 0,
-});

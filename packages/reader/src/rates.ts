@@ -57,21 +57,18 @@ export function computeRates(previous: Sample, current: Sample): SandboxRates {
   };
 }
 
-/** Rates of every sandbox present in both snapshots, keyed by name (same sandbox id and name). */
+/** Rates of every sandbox present in both snapshots (same slot, sandbox id, run and name), keyed by name. */
 export function fleetRates(
   previous: readonly SandboxMetrics[],
   current: readonly SandboxMetrics[],
 ): Map<string, SandboxRates> {
-  const before = new Map<string, SandboxMetrics>();
-  for (const row of previous) before.set(identity(row), row);
+  const bySlot = new Map<number, SandboxMetrics>();
+  for (const row of previous) bySlot.set(row.slot, row);
   const out = new Map<string, SandboxRates>();
   for (const row of current) {
-    const prev = before.get(identity(row));
-    if (prev !== undefined && (!out.has(row.name) || row.state === 'active')) {
-      out.set(row.name, computeRates(prev, row));
-    }
+    const prev = bySlot.get(row.slot);
+    if (prev === undefined || prev.sandboxId !== row.sandboxId || prev.runId !== row.runId || prev.name !== row.name) continue;
+    if (!out.has(row.name) || row.state === 'active') out.set(row.name, computeRates(prev, row));
   }
   return out;
 }
-
-const identity = (row: SandboxMetrics): string => `${row.sandboxId}\u0000${row.runId}\u0000${row.name}`;
