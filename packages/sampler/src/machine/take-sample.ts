@@ -62,7 +62,8 @@ export function takeSample(deps: TickDeps, request: TickRequest): SampleOutcome 
   let hostAllocated: U64Input | undefined;
   if (deps.upperHostPath !== undefined) hostAllocated = upperHostAllocatedBytes(deps.upperHostPath);
   const sample = toSampleInput(metrics, {
-    sampledAtMs: deps.nowMs(),
+    // The registry stores whole milliseconds.
+    sampledAtMs: Math.round(deps.nowMs()),
     cpuPercent,
     upperStaleAfterMs: upperFilesystemStaleAfterMs(request.intervalMs),
     upperHostAllocatedBytes: hostAllocated,

@@ -5,6 +5,9 @@ import { finiteOrUndefined } from '../math/finite.js';
 import { freshUpperFilesystem } from '../math/upper-filesystem.js';
 import type { Metrics } from '../sources/types.js';
 
+/** The slot stores CPU percent as an f32. */
+const F32_MAX = 3.4e38;
+
 export interface SampleExtras {
   sampledAtMs: number;
   cpuPercent: number | undefined;
@@ -16,9 +19,10 @@ export interface SampleExtras {
 export function toSampleInput(metrics: Metrics, extras: SampleExtras): SampleInput {
   const sample: SampleInput = { sampledAtMs: extras.sampledAtMs };
   const cpuPercent = finiteOrUndefined(extras.cpuPercent);
+  const cpuFits = cpuPercent !== undefined && cpuPercent <= F32_MAX;
   if (metrics.cpuTimeNs !== undefined) {
     sample.vcpuTimeNs = metrics.cpuTimeNs;
-    if (cpuPercent !== undefined) sample.cpuPercent = cpuPercent;
+    if (cpuFits) sample.cpuPercent = cpuPercent;
   }
   if (metrics.memoryBytes !== undefined) sample.memoryBytes = metrics.memoryBytes;
   if (metrics.memoryAvailableBytes !== undefined) sample.memoryAvailableBytes = metrics.memoryAvailableBytes;

@@ -16,7 +16,11 @@ export interface SamplerInput {
   writer: SampleWriterPort;
   /** Owned by the sampler from now on: closed when the sampler ends. */
   source: MetricSource;
-  /** Default 1000. Change at run time with SET_INTERVAL. */
+  /**
+   * Default 1000; a value outside 1 .. 2^31-1 also falls back to 1000 (validate
+   * first, e.g. with publishSelf, to get a typed error instead). Change at run
+   * time with SET_INTERVAL.
+   */
   intervalMs?: number;
   /** CPU percent is clamped to maxCpus * 100 (default: no clamp). */
   maxCpus?: number;

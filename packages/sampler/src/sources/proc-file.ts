@@ -27,8 +27,12 @@ export function classifyReadError(error: unknown): number {
   return READ_FAILED;
 }
 
-/** Read a whole file at `path` with open/read/close. Returns the length, or a READ_* code. */
-export function readFileOnce(path: string): number {
+/**
+ * Read a whole file at `path` with open/read/close. Returns the length, or a
+ * READ_* code. `untilEof` for files the kernel hands out record by record
+ * (see readWhole).
+ */
+export function readFileOnce(path: string, untilEof = false): number {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -36,7 +40,7 @@ export function readFileOnce(path: string): number {
     return classifyReadError(error);
   }
   try {
-    return readWhole(fd);
+    return readWhole(fd, untilEof);
   } catch (error) {
     return classifyReadError(error);
   } finally {
@@ -44,14 +48,26 @@ export function readFileOnce(path: string): number {
   }
 }
 
-/** Read from offset 0 until the content fits the buffer (growing it when it does not). */
-function readWhole(fd: number): number {
+/**
+ * Read from offset 0 into the shared buffer, growing it as needed.
+ *
+ * Single-record files (stat, io, statm, most cgroup files) are generated
+ * whole, so a read that does not fill the buffer has everything: one
+ * syscall. Record-by-record files (net/dev, task children) may stop at a
+ * page boundary, so those read on until end of file (`untilEof`).
+ */
+function readWhole(fd: number, untilEof: boolean): number {
+  let total = 0;
   for (;;) {
-    const n = readSync(fd, scratch, 0, scratch.length, 0);
-    // procfs hands out the whole text in one read when it fits; a full
-    // buffer may mean more, so grow and read again from the start.
-    if (n < scratch.length) return n;
-    scratch = Buffer.allocUnsafe(scratch.length * 2);
+    if (total === scratch.length) {
+      const bigger = Buffer.allocUnsafe(scratch.length * 2);
+      scratch.copy(bigger, 0, 0, total);
+      scratch = bigger;
+    }
+    const n = readSync(fd, scratch, total, scratch.length - total, total);
+    if (n === 0) return total;
+    total += n;
+    if (!untilEof && total < scratch.length) return total;
   }
 }
 
@@ -59,28 +75,30 @@ function readWhole(fd: number): number {
 export class ProcFile {
   readonly path: string;
   private readonly pin: boolean;
+  private readonly untilEof: boolean;
   private fd = -1;
 
-  constructor(path: string, pin: boolean) {
+  constructor(path: string, pin: boolean, untilEof = false) {
     this.path = path;
     this.pin = pin;
+    this.untilEof = untilEof;
   }
 
   /** Length of the content now in procBuffer(), or a READ_* code. */
   read(): number {
-    if (!this.pin) return readFileOnce(this.path);
+    if (!this.pin) return readFileOnce(this.path, this.untilEof);
     if (this.fd < 0) {
       try {
         this.fd = openSync(this.path, 'r');
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         // Out of descriptors: fall back to reading without holding one.
-        if (code === 'EMFILE' || code === 'ENFILE') return readFileOnce(this.path);
+        if (code === 'EMFILE' || code === 'ENFILE') return readFileOnce(this.path, this.untilEof);
         return classifyReadError(error);
       }
     }
     try {
-      return readWhole(this.fd);
+      return readWhole(this.fd, this.untilEof);
     } catch (error) {
       const result = classifyReadError(error);
       if (result === READ_GONE) this.close();

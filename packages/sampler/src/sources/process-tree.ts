@@ -40,7 +40,7 @@ function membersViaChildrenFiles(root: number, procRoot: string): number[] {
       continue; // Exited while we walked: its children were reparented.
     }
     for (const tid of tasks) {
-      const len = readFileOnce(`${procRoot}/${pid}/task/${tid}/children`);
+      const len = readFileOnce(`${procRoot}/${pid}/task/${tid}/children`, true);
       if (len > 0) pushPids(procBuffer(), len, members);
     }
   }

@@ -77,7 +77,7 @@ export class ProcfsSource implements MetricSource {
     if (this.withIo) fields.push('diskReadBytes', 'diskWriteBytes');
     const hostNs = options.hostNetNamespace ?? hostNetNamespaceInode(this.procRoot);
     if (options.network !== false && hasOwnNetNamespace(this.pid, hostNs, this.procRoot)) {
-      this.netDev = new ProcFile(`${this.procRoot}/${this.pid}/net/dev`, this.keepOpen);
+      this.netDev = new ProcFile(`${this.procRoot}/${this.pid}/net/dev`, this.keepOpen, true);
       fields.push('netRxBytes', 'netTxBytes');
     }
     this.fields = new Set(fields);
