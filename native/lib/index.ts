@@ -43,6 +43,9 @@ export interface NativeError extends Error {
   errno?: number;
 }
 
+/** Opaque handle of a native pid watch. */
+export type PidWatchHandle = { readonly __brand: 'PidWatch' };
+
 export interface NativeBinding {
   openOrCreate(name: string, capacity: number): { buffer: ArrayBuffer; created: boolean };
   create(name: string, capacity: number): ArrayBuffer;
@@ -63,6 +66,15 @@ export interface NativeBinding {
   readSlot(buffer: ArrayBuffer, slot: number, acceptStale: boolean): NativeSlotRead | null;
   pidAlive(pid: number): boolean;
   pidsAlive(pids: Int32Array, alive: Uint8Array): void;
+  /** An epoll set of pidfds; null when the kernel gives no epoll. */
+  pidWatchOpen(): PidWatchHandle | null;
+  /** 0 dead, 1 watched, 2 unsupported (no pidfd: fall back to pidAlive). */
+  pidWatchAdd(watch: PidWatchHandle, pid: number): 0 | 1 | 2;
+  /** Writes pids that exited since the last call into `out`; returns the count. */
+  pidWatchTake(watch: PidWatchHandle, out: Int32Array): number;
+  /** Stops watching pids not in `keep`; returns how many stay watched. */
+  pidWatchRetain(watch: PidWatchHandle, keep: Int32Array): number;
+  pidWatchClose(watch: PidWatchHandle): void;
   /** Digest of the C++ sources this binary was built from. */
   sourceHash: string;
 }

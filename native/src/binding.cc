@@ -10,6 +10,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "pid_watch.h"
 #include "protocol.h"
 #include "source_hash.h"
 
@@ -335,7 +336,67 @@ Napi::Value PidsAliveFn(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+//------------------------------------------------------------------------------
+// Pid watch (exit notification through pidfds)
+//------------------------------------------------------------------------------
+
+PidWatch* GetWatch(const Napi::CallbackInfo& info) {
+  if (info.Length() < 1 || !info[0].IsExternal()) {
+    ThrowInvalid(info.Env(), "watch", "expected a pid watch handle");
+    return nullptr;
+  }
+  return info[0].As<Napi::External<PidWatch>>().Data();
+}
+
+Napi::Value PidWatchOpen(const Napi::CallbackInfo& info) {
+  auto* w = new PidWatch();
+  if (!w->ok()) {
+    delete w;
+    return info.Env().Null();
+  }
+  return Napi::External<PidWatch>::New(info.Env(), w, [](Napi::Env, PidWatch* p) { delete p; });
+}
+
+Napi::Value PidWatchAdd(const Napi::CallbackInfo& info) {
+  PidWatch* w = GetWatch(info);
+  if (w == nullptr) return info.Env().Undefined();
+  return Napi::Number::New(info.Env(), w->Watch(I32(info, 1)));
+}
+
+// Fills `out` with pids that exited; returns how many (at most out.length;
+// the rest stay queued for the next call).
+Napi::Value PidWatchTake(const Napi::CallbackInfo& info) {
+  PidWatch* w = GetWatch(info);
+  if (w == nullptr) return info.Env().Undefined();
+  Napi::Int32Array out = info[1].As<Napi::Int32Array>();
+  static thread_local std::vector<int32_t> pending;
+  w->TakeExited(&pending);
+  size_t n = std::min(pending.size(), out.ElementLength());
+  for (size_t i = 0; i < n; ++i) out[i] = pending[i];
+  pending.erase(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(n));
+  return Napi::Number::New(info.Env(), static_cast<double>(n));
+}
+
+Napi::Value PidWatchRetain(const Napi::CallbackInfo& info) {
+  PidWatch* w = GetWatch(info);
+  if (w == nullptr) return info.Env().Undefined();
+  Napi::Int32Array keep = info[1].As<Napi::Int32Array>();
+  w->Retain(keep.Data(), keep.ElementLength());
+  return Napi::Number::New(info.Env(), static_cast<double>(w->size()));
+}
+
+Napi::Value PidWatchClose(const Napi::CallbackInfo& info) {
+  PidWatch* w = GetWatch(info);
+  if (w != nullptr) w->Close();
+  return info.Env().Undefined();
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("pidWatchOpen", Napi::Function::New(env, PidWatchOpen));
+  exports.Set("pidWatchAdd", Napi::Function::New(env, PidWatchAdd));
+  exports.Set("pidWatchTake", Napi::Function::New(env, PidWatchTake));
+  exports.Set("pidWatchRetain", Napi::Function::New(env, PidWatchRetain));
+  exports.Set("pidWatchClose", Napi::Function::New(env, PidWatchClose));
   exports.Set("openOrCreate", Napi::Function::New(env, OpenOrCreate));
   exports.Set("create", Napi::Function::New(env, Create));
   exports.Set("open", Napi::Function::New(env, Open));

@@ -5,6 +5,8 @@
 #include <ctime>
 
 #include <fcntl.h>
+#include <poll.h>
+#include <sys/syscall.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -343,10 +345,21 @@ void UnmapRegion(Region* region) {
 
 bool PidAlive(int32_t pid) {
   if (pid <= 0) return false;
-  // EPERM: the process exists but belongs to someone else. A zombie (exited,
-  // not yet reaped) still counts as alive here, as it does for the Rust
-  // reader; parents that reap promptly (Node does) make that window short.
-  return kill(pid, 0) == 0 || errno != ESRCH;
+  // EPERM: the process exists but belongs to someone else.
+  if (kill(pid, 0) != 0 && errno == ESRCH) return false;
+#ifdef SYS_pidfd_open
+  // kill() also succeeds for a zombie (exited, not yet reaped). A pidfd is
+  // readable exactly when the process has exited. Without pidfds we keep
+  // kill()'s answer.
+  int fd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+  if (fd < 0) return errno != ESRCH;
+  pollfd p{fd, POLLIN, 0};
+  int ready = poll(&p, 1, 0);
+  close(fd);
+  return ready <= 0;
+#else
+  return true;
+#endif
 }
 
 static Status Claim(const Region& r, uint32_t i, int32_t sandbox_id, const uint8_t* name,

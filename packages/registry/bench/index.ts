@@ -77,10 +77,10 @@ try {
     w.write(sample(i, at));
     writers.push(w);
   }
-  const sApi = log(measure('snapshot, 1024 active slots (liveness cache warm)', 'µs', 200, ROUNDS, () => {
+  const sApi = log(measure('snapshot, 1024 active slots (owners watched by pidfd)', 'µs', 200, ROUNDS, () => {
     if (reg.snapshot().length !== 1024) throw new Error('short snapshot');
   }));
-  const strict = Registry.open(name, { livenessTtlMs: 0 });
+  const strict = Registry.open(name, { livenessTtlMs: 0, pidfd: false });
   const sStrict = log(measure('snapshot, 1024 slots, kill(pid,0) per slot (ttl 0)', 'µs', 50, ROUNDS, () => {
     if (strict.snapshot().length !== 1024) throw new Error('short snapshot');
   }));
@@ -104,8 +104,8 @@ try {
     ['sample write incl. Date.now()', fmt(wClock), 'Rust reference with a wall-clock read ≈ 62 ns'],
     ['floor: raw typed-array stores + seqlock', fmt(wFloor), 'no validation, no generation check'],
     ['N-API call into the C++ writer', fmt(wNative), `${ratio(wNative, wApi)}x SlotWriter.write`],
-    ['snapshot, 1024 active (liveness cache warm)', fmt(sApi), `target < 100 µs; Rust reference ≈ 730 µs (${ratio({ ...sApi, median: 730 }, sApi)}x faster)`],
-    ['snapshot, 1024 active, kill(pid,0) every slot', fmt(sStrict), `${ratio(sStrict, sApi)}x the cached path: the cost the TTL avoids`],
+    ['snapshot, 1024 active (owners watched by pidfd)', fmt(sApi), `target < 100 µs; Rust reference ≈ 730 µs (${ratio({ ...sApi, median: 730 }, sApi)}x faster)`],
+    ['snapshot, 1024 active, kill(pid,0) every slot', fmt(sStrict), `${ratio(sStrict, sApi)}x the pidfd path: the Rust reader's method, and our fallback without pidfds`],
     ['C++ reader, one N-API call per slot', fmt(sNative), `${ratio(sNative, sApi)}x the JS snapshot`],
     ['reserve + activate + release cycle', fmt(cycle), ''],
   ];
@@ -125,8 +125,9 @@ try {
     '',
     'Where the time goes: an N-API call costs more than the whole JS write, so the hot paths',
     'run in JS over the mapping (Atomics on a Uint32Array); u64 fields travel as two u32',
-    'words (no BigInt); names are decoded once per slot generation; pid liveness is checked',
-    'once per 250 ms per slot in one batched native call instead of once per read.',
+    'words (no BigInt); names are decoded once per slot generation; owner liveness comes from',
+    'pidfds in one epoll set (one epoll_wait per read for the whole fleet) instead of one',
+    'kill(pid, 0) per slot per read.',
     '',
   ].join('\n');
   writeFileSync(new URL('../../BENCHMARKS.md', import.meta.url), md);

@@ -1,53 +1,87 @@
 // Dead-owner detection for readers without a system call per slot per read.
 //
-// The rule: an active slot whose owner pid no longer exists is demoted to
-// stale. Checking with kill(pid, 0) on every read costs one syscall per slot
-// (the Rust reader spends ~700 µs per 1024-slot snapshot on it). Instead each
-// slot remembers when its pid was last seen alive; a read re-checks only the
-// slots whose check is older than `ttlMs`, in one batched native call. So a
-// dead owner is reported as running for at most `ttlMs` after it died (plus
-// the time until the next read), and a tight read loop pays the syscalls
-// once per `ttlMs` instead of once per read.
-import { binding } from '@sandmeter/native';
+// The rule (registry-abi.md): an active slot whose owner pid no longer exists
+// is demoted to stale, so a crashed sandbox never shows as running. Checking
+// with kill(pid, 0) on every read costs one syscall per slot (most of the
+// Rust reader's ~730 µs per 1024-slot snapshot).
+//
+// Instead, a reader watches each owner once through a pidfd in an epoll set
+// (native PidWatch). A read then costs one epoll_wait for the whole fleet,
+// plus one typed-array compare per slot, and a dead owner is noticed by the
+// very next read. Where no pidfd can be had (old kernel, seccomp, fd limit),
+// that slot falls back to kill(pid, 0), trusted for `ttlMs` after each check
+// and batched into one native call per read: then a dead owner is reported
+// running for at most `ttlMs`.
+import { binding, type PidWatchHandle } from '@sandmeter/native';
 
 export const DEFAULT_LIVENESS_TTL_MS = 250;
 
-export class LivenessCache {
+const ALIVE = 0;
+const DEAD = 1;
+const QUEUED = 2;
+export type Verdict = typeof ALIVE | typeof DEAD | typeof QUEUED;
+export const Verdicts = { ALIVE, DEAD, QUEUED } as const;
+
+/** Passes between two sweeps of watches whose owners left their slots. */
+const RETAIN_EVERY = 256;
+
+export class OwnerLiveness {
   readonly ttlMs: number;
-  readonly #pid: Int32Array;
+  #watch: PidWatchHandle | null;
+  /** Per slot: the pid watched through a pidfd (0: none). */
+  readonly #watched: Int32Array;
+  readonly #exited = new Int32Array(256);
+  #passes = 0;
+  // Fallback: per slot, when its pid was last confirmed alive by kill().
+  readonly #checkedPid: Int32Array;
   readonly #checkedAt: Float64Array;
-  // Batch buffers for one native call per read.
-  #duePids: Int32Array;
-  #dueSlots: Int32Array;
-  #alive: Uint8Array;
+  #duePids = new Int32Array(64);
+  #dueSlots = new Int32Array(64);
+  #alive = new Uint8Array(64);
   #due = 0;
 
-  constructor(capacity: number, ttlMs: number) {
+  constructor(capacity: number, ttlMs: number, usePidfd = true) {
     this.ttlMs = ttlMs;
-    this.#pid = new Int32Array(capacity);
+    this.#watch = usePidfd ? binding.pidWatchOpen() : null;
+    this.#watched = new Int32Array(capacity);
+    this.#checkedPid = new Int32Array(capacity);
     this.#checkedAt = new Float64Array(capacity);
-    this.#duePids = new Int32Array(64);
-    this.#dueSlots = new Int32Array(64);
-    this.#alive = new Uint8Array(64);
   }
 
-  /** True when the slot's pid was confirmed alive within the TTL. */
-  fresh(slot: number, pid: number, now: number): boolean {
-    return this.#pid[slot] === pid && now - (this.#checkedAt[slot] as number) < this.ttlMs;
+  /** Start of a read pass: forget watches of owners that exited since the last one. */
+  begin(): void {
+    const watch = this.#watch;
+    if (watch === null) return;
+    if (++this.#passes % RETAIN_EVERY === 0) binding.pidWatchRetain(watch, this.#watched);
+    let n = binding.pidWatchTake(watch, this.#exited);
+    if (n === 0) return;
+    const exited = new Set<number>();
+    for (;;) {
+      for (let i = 0; i < n; i++) exited.add(this.#exited[i] as number);
+      if (n < this.#exited.length) break;
+      n = binding.pidWatchTake(watch, this.#exited);
+    }
+    const watched = this.#watched;
+    for (let i = 0; i < watched.length; i++) if (exited.has(watched[i] as number)) watched[i] = 0;
   }
 
-  /** Queues a slot for the next batched check. */
-  enqueue(slot: number, pid: number): void {
-    if (this.#due === this.#duePids.length) this.#grow();
-    this.#duePids[this.#due] = pid;
-    this.#dueSlots[this.#due] = slot;
-    this.#due++;
+  /** ALIVE, DEAD, or QUEUED for the batched kill() check (see flush). */
+  check(slot: number, pid: number, now: number): Verdict {
+    if (this.#watched[slot] === pid) return ALIVE;
+    if (this.#watch !== null) {
+      const r = binding.pidWatchAdd(this.#watch, pid);
+      if (r === 1) {
+        this.#watched[slot] = pid;
+        return ALIVE;
+      }
+      if (r === 0) return DEAD;
+    }
+    if (this.#checkedPid[slot] === pid && now - (this.#checkedAt[slot] as number) < this.ttlMs) return ALIVE;
+    this.#enqueue(slot, pid);
+    return QUEUED;
   }
 
-  /**
-   * Checks every queued pid in one native call; remembers the living and
-   * returns the slots whose owner is dead.
-   */
+  /** Checks the queued slots in one native call; returns those whose owner is dead. */
   flush(now: number): number[] {
     const n = this.#due;
     this.#due = 0;
@@ -57,24 +91,34 @@ export class LivenessCache {
     for (let i = 0; i < n; i++) {
       const slot = this.#dueSlots[i] as number;
       if (this.#alive[i] === 1) {
-        this.#pid[slot] = this.#duePids[i] as number;
+        this.#checkedPid[slot] = this.#duePids[i] as number;
         this.#checkedAt[slot] = now;
       } else {
-        this.#pid[slot] = 0;
+        this.#checkedPid[slot] = 0;
         dead.push(slot);
       }
     }
     return dead;
   }
 
-  #grow(): void {
-    const size = this.#duePids.length * 2;
-    const pids = new Int32Array(size);
-    pids.set(this.#duePids);
-    const slots = new Int32Array(size);
-    slots.set(this.#dueSlots);
-    this.#duePids = pids;
-    this.#dueSlots = slots;
-    this.#alive = new Uint8Array(size);
+  close(): void {
+    if (this.#watch !== null) binding.pidWatchClose(this.#watch);
+    this.#watch = null;
+  }
+
+  #enqueue(slot: number, pid: number): void {
+    if (this.#due === this.#duePids.length) {
+      const size = this.#duePids.length * 2;
+      const pids = new Int32Array(size);
+      pids.set(this.#duePids);
+      const slots = new Int32Array(size);
+      slots.set(this.#dueSlots);
+      this.#duePids = pids;
+      this.#dueSlots = slots;
+      this.#alive = new Uint8Array(size);
+    }
+    this.#duePids[this.#due] = pid;
+    this.#dueSlots[this.#due] = slot;
+    this.#due++;
   }
 }

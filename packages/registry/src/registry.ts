@@ -5,7 +5,7 @@
 import { binding } from '@sandmeter/native';
 import { InvalidArgumentError, RegistryClosedError, fromNative } from './errors.js';
 import { DEFAULT_CAPACITY, HEADER_LEN, MAX_CAPACITY, SLOT_ACTIVE, SLOT_FREE, SLOT_LEN, SLOT_RESERVED, SLOT_STALE, W_GENERATION, W_RUN_ID, W_SANDBOX_ID, W_STATE, slotBase } from './layout.js';
-import { DEFAULT_LIVENESS_TTL_MS, LivenessCache } from './liveness.js';
+import { DEFAULT_LIVENESS_TTL_MS, OwnerLiveness, Verdicts } from './liveness.js';
 import { defaultRegistryName, encodeSandboxName, validateShmName } from './names.js';
 import { SlotReader } from './slot-reader.js';
 import { SlotWriter } from './slot-writer.js';
@@ -17,11 +17,14 @@ export interface OpenOptions {
   /** Slots in a new registry (1 .. 2^20, default 1024); when opening, the capacity the caller expects. */
   capacity?: number;
   /**
-   * How long a confirmed-alive owner pid is trusted before readers check it
-   * again (default 250 ms). 0 checks on every read. This bounds how long a
-   * dead owner can still be reported as running.
+   * Owners are watched through pidfds, so a dead owner is noticed by the next
+   * read. Where no pidfd can be had, kill(pid, 0) is used instead and a
+   * confirmed-alive owner is trusted for this long (default 250 ms; 0 checks
+   * on every read): the bound on how long a dead owner can show as running.
    */
   livenessTtlMs?: number;
+  /** Use pidfds for owner liveness (default true); false forces the kill() fallback. */
+  pidfd?: boolean;
 }
 
 export interface SlotUsage {
@@ -61,7 +64,7 @@ export class Registry {
   readonly created: boolean;
   readonly #views: Views;
   readonly #reader: SlotReader;
-  readonly #liveness: LivenessCache;
+  readonly #liveness: OwnerLiveness;
   #closed = false;
 
   private constructor(name: string, buffer: ArrayBuffer, created: boolean, options: OpenOptions) {
@@ -72,7 +75,7 @@ export class Registry {
     this.#reader = new SlotReader(this.#views);
     const ttl = options.livenessTtlMs ?? DEFAULT_LIVENESS_TTL_MS;
     if (!(ttl >= 0)) throw new InvalidArgumentError('livenessTtlMs', 'expected a number of ms >= 0');
-    this.#liveness = new LivenessCache(this.capacity, ttl);
+    this.#liveness = new OwnerLiveness(this.capacity, ttl, options.pidfd ?? true);
   }
 
   /** Opens the registry, creating it when absent. Safe when processes race. */
@@ -249,10 +252,13 @@ export class Registry {
     this.#checkSlot(slot);
     const m = this.#reader.read(slot, true);
     if (m === undefined || m.state !== 'active') return m;
+    const live = this.#liveness;
+    live.begin();
     const now = Date.now();
-    if (this.#liveness.fresh(slot, m.pid, now)) return m;
-    this.#liveness.enqueue(slot, m.pid);
-    return this.#liveness.flush(now).length > 0 ? this.#demote(slot, m) : m;
+    const verdict = live.check(slot, m.pid, now);
+    if (verdict === Verdicts.ALIVE) return m;
+    if (verdict === Verdicts.DEAD || live.flush(now).length > 0) return this.#demote(slot, m);
+    return m;
   }
 
   /** By sandbox id (and name, when given): the active slot if any, else the newest stale one. */
@@ -291,6 +297,7 @@ export class Registry {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#liveness.close();
     binding.close(this.#views.buffer);
   }
 
@@ -299,27 +306,28 @@ export class Registry {
     const out: SandboxMetrics[] = [];
     const reader = this.#reader;
     const live = this.#liveness;
+    live.begin();
     const now = Date.now();
-    let queued = false;
+    let suspects: number[] | undefined;
     const u32 = this.#views.u32;
     for (let i = 0; i < this.capacity; i++) {
       const st = Atomics.load(u32, slotBase(i) + W_STATE);
       if (st !== SLOT_ACTIVE && st !== SLOT_STALE) continue;
       const m = reader.read(i, includeStale);
       if (m === undefined) continue;
-      if (m.state === 'active' && !live.fresh(i, m.pid, now)) {
-        live.enqueue(i, m.pid);
-        queued = true;
+      if (m.state === 'active') {
+        const verdict = live.check(i, m.pid, now);
+        if (verdict === Verdicts.DEAD) (suspects ??= []).push(i);
       }
       out.push(m);
     }
-    if (!queued) return out;
-    const dead = live.flush(now);
-    if (dead.length === 0) return out;
-    const deadSet = new Set(dead);
+    const queuedDead = live.flush(now);
+    if (queuedDead.length > 0) (suspects ??= []).push(...queuedDead);
+    if (suspects === undefined) return out;
+    const dead = new Set(suspects);
     const result: SandboxMetrics[] = [];
     for (const m of out) {
-      if (!deadSet.has(m.slot)) result.push(m);
+      if (!dead.has(m.slot)) result.push(m);
       else {
         const demoted = this.#demote(m.slot, m);
         if (demoted !== undefined && (includeStale || demoted.state === 'active')) result.push(demoted);

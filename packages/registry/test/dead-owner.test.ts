@@ -2,8 +2,8 @@
 // next reader and reclaimed by reserve when nothing else is left.
 import { openSync, closeSync, writeSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { Registry } from '../src/index.js';
-import { forkFixture, freshRegistry, nextMessage, pollUntil, rawSeq, shmPath, waitExit } from './helpers.js';
+import { Registry } from '../src/index.js';
+import { forkFixture, freshRegistry, track, nextMessage, pollUntil, rawSeq, shmPath, waitExit } from './helpers.js';
 
 interface Owned {
   slot: number;
@@ -47,6 +47,26 @@ describe('dead owner', () => {
     expect(m!.generation).toBeGreaterThan(owned.generation);
     expect(reg.activeSnapshot()).toEqual([]);
     expect(reg.usage()).toMatchObject({ active: 0, stale: 1 });
+  });
+
+  it('with pidfd watching, the next snapshot reports a killed owner stale whatever the kill() ttl', async () => {
+    // A ttl of an hour: only the pidfd watch can notice the death in time.
+    const reg = freshRegistry({ capacity: 4, livenessTtlMs: 3_600_000 });
+    const { child, owned } = await startOwner(reg, 7);
+    expect(reg.snapshot()[0]).toMatchObject({ state: 'active' });
+    await kill(child);
+    expect(reg.snapshot()[0]).toMatchObject({ slot: owned.slot, state: 'stale' });
+  });
+
+  it('without pidfds, a killed owner stays reported running until the kill() ttl runs out', async () => {
+    const reg = freshRegistry({ capacity: 4, livenessTtlMs: 3_600_000, pidfd: false });
+    const { child } = await startOwner(reg, 7);
+    expect(reg.snapshot()[0]).toMatchObject({ state: 'active' });
+    await kill(child);
+    // Within the ttl the cached verdict stands: the documented bound.
+    expect(reg.snapshot()[0]).toMatchObject({ state: 'active' });
+    const strict = track(Registry.open(reg.name, { livenessTtlMs: 0, pidfd: false }));
+    expect(strict.snapshot()[0]).toMatchObject({ state: 'stale' });
   });
 
   it('activeSnapshot() and read() demote a dead owner too', async () => {
