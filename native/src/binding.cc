@@ -327,12 +327,13 @@ Napi::Value PidAliveFn(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), PidAlive(I32(info, 0)));
 }
 
-// One call for a batch: liveness of pids[i] into alive[i] (1 or 0).
+// One call for a batch: kill(pid, 0) of pids[i] into alive[i] (1 or 0). The
+// fallback of readers without pidfds, so one system call per pid.
 Napi::Value PidsAliveFn(const Napi::CallbackInfo& info) {
   Napi::Int32Array pids = info[0].As<Napi::Int32Array>();
   Napi::Uint8Array alive = info[1].As<Napi::Uint8Array>();
   const size_t n = std::min(pids.ElementLength(), alive.ElementLength());
-  for (size_t i = 0; i < n; ++i) alive[i] = PidAlive(pids[i]) ? 1 : 0;
+  for (size_t i = 0; i < n; ++i) alive[i] = PidExists(pids[i]) ? 1 : 0;
   return info.Env().Undefined();
 }
 

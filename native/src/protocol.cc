@@ -343,6 +343,10 @@ void UnmapRegion(Region* region) {
 // Slot protocol
 //------------------------------------------------------------------------------
 
+bool PidExists(int32_t pid) {
+  return pid > 0 && (kill(pid, 0) == 0 || errno != ESRCH);
+}
+
 bool PidAlive(int32_t pid) {
   if (pid <= 0) return false;
   // EPERM: the process exists but belongs to someone else.

@@ -91,6 +91,9 @@ bool DemoteIfOwnerDead(const Region& r, uint32_t slot, uint64_t generation);
 // (wrong state, never sampled) or stayed contended for the whole retry budget.
 bool ReadSlot(const Region& r, uint32_t slot, bool accept_stale, SlotRead* out);
 
+// Zombie-aware (a pidfd tells an exited, unreaped owner from a live one).
 bool PidAlive(int32_t pid);
+// kill(pid, 0) alone: one system call; a zombie counts as alive.
+bool PidExists(int32_t pid);
 
 }  // namespace sandmeter

@@ -309,10 +309,7 @@ export class Registry {
     live.begin();
     const now = Date.now();
     let suspects: number[] | undefined;
-    const u32 = this.#views.u32;
     for (let i = 0; i < this.capacity; i++) {
-      const st = Atomics.load(u32, slotBase(i) + W_STATE);
-      if (st !== SLOT_ACTIVE && st !== SLOT_STALE) continue;
       const m = reader.read(i, includeStale);
       if (m === undefined) continue;
       if (m.state === 'active') {

@@ -41,8 +41,6 @@ const U64_FIELDS: ReadonlyArray<readonly [number, keyof SandboxMetrics]> = [
   [W_UPPER_HOST_ALLOCATED, 'upperHostAllocatedBytes'],
 ];
 
-const U64_HI_WORDS = Int32Array.from(U64_FIELDS, ([i]) => i + 1);
-
 const u64 = (u32: Uint32Array, i: number): number => (u32[i + 1] as number) * TWO_32 + (u32[i] as number);
 
 function inexactFields(m: SandboxMetrics, u32: Uint32Array, b: number): string[] {
@@ -131,8 +129,13 @@ export class SlotReader {
       };
       // Any high word >= 2^21 means a value >= 2^53: name the rounded
       // fields rather than round silently (one OR keeps the common case cheap).
-      let hi = 0;
-      for (let k = 0; k < U64_HI_WORDS.length; k++) hi |= u32[b + (U64_HI_WORDS[k] as number)] as number;
+      const hi =
+        (u32[b + W_MEMORY_LIMIT + 1] as number) | (u32[b + W_VCPU_TIME + 1] as number) |
+        (u32[b + W_MEMORY + 1] as number) | (u32[b + W_MEMORY_AVAILABLE + 1] as number) |
+        (u32[b + W_MEMORY_HOST_RESIDENT + 1] as number) | (u32[b + W_DISK_READ + 1] as number) |
+        (u32[b + W_DISK_WRITE + 1] as number) | (u32[b + W_NET_RX + 1] as number) |
+        (u32[b + W_NET_TX + 1] as number) | (u32[b + W_UPPER_USED + 1] as number) |
+        (u32[b + W_UPPER_FREE + 1] as number) | (u32[b + W_UPPER_HOST_ALLOCATED + 1] as number);
       const generation = genHi * TWO_32 + genLo;
       const nameCached = nameGen[slot] === generation && generation !== 0;
       let nameLen = 0;
