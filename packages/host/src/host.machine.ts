@@ -38,7 +38,8 @@ export interface LifecycleNotice {
 }
 
 export type HostEvent =
-  | { type: 'SANDBOX.REGISTER'; record: SandboxRecord; sampler: SamplerInput }
+  /** watch: poll the pid for exit (the host did not spawn it and its source would not notice soon enough). */
+  | { type: 'SANDBOX.REGISTER'; record: SandboxRecord; sampler: SamplerInput; watch: boolean }
   | { type: 'SANDBOX.UNREGISTER'; id: number }
   | { type: 'SANDBOX.EXITED'; id: number; exitCode: number | null; signal: string | null }
   | ProcessGoneEvent
@@ -116,11 +117,13 @@ export const hostMachine = setup({
       actions: enqueueActions(({ context, event, enqueue }) => {
         const id = samplerIdOf(event.actorId);
         if (id === undefined) return;
+        // A finished child stays in the children map until stopped: drop it, or the map grows with every sandbox ever seen.
+        enqueue.stopChild(event.actorId);
         const record = context.sandboxes[String(id)];
         if (record === undefined || !isLive(record)) return;
         const next = toEnded(record, event.output, record.pid === null || pidExists(record.pid), Date.now());
         enqueue.assign({ sandboxes: pruned(withRecord(context, next), context.historyLimit) });
-        if (!record.spawned) enqueue.sendTo('liveness', { type: 'UNWATCH', id });
+        enqueue.sendTo('liveness', { type: 'UNWATCH', id });
         if (event.failed) enqueue({ type: 'releaseSlot', params: { record: next, error: event.error } });
         enqueue({ type: 'notify', params: { change: next.status === 'unregistered' ? 'unregistered' : 'exited', record: next } });
       }),
@@ -151,7 +154,7 @@ export const hostMachine = setup({
             }),
             enqueueActions(({ event, enqueue }) => {
               const r = event.record;
-              if (!r.spawned && r.pid !== null) enqueue.sendTo('liveness', { type: 'WATCH', id: r.id, pid: r.pid });
+              if (event.watch && r.pid !== null) enqueue.sendTo('liveness', { type: 'WATCH', id: r.id, pid: r.pid });
               enqueue({ type: 'notify', params: { change: 'registered', record: r } });
             }),
           ],

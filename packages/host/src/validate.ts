@@ -5,7 +5,7 @@ import { HostError } from './errors.js';
 import { registrationSchema } from './schemas.js';
 import type { SandboxRegistration } from './types.js';
 
-const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: false });
+const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false });
 const registration: ValidateFunction<SandboxRegistration> = ajv.compile<SandboxRegistration>(registrationSchema);
 
 export interface ValidationProblem {

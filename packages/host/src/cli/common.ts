@@ -1,0 +1,22 @@
+// Flags several commands share, and turning them into host options.
+import { defaultRegistryName } from '@sandmeter/registry';
+import type { LevelWithSilent } from 'pino';
+import { createLogger, type Logger } from '../logger.js';
+import { usageError } from './args.js';
+
+export const LOG_FLAGS = {
+  pretty: { type: 'boolean' },
+  'log-level': { type: 'string' },
+} as const;
+
+const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+
+export function loggerFrom(values: { pretty?: boolean | undefined; 'log-level'?: string | undefined }, fallback: LevelWithSilent, fd: 1 | 2): Logger {
+  const level = values['log-level'] ?? process.env.SANDMETER_LOG_LEVEL ?? fallback;
+  if (!LEVELS.includes(level)) throw usageError(`--log-level: "${level}" is not one of ${LEVELS.join(', ')}`);
+  return createLogger({ level: level as LevelWithSilent, pretty: values.pretty === true, destination: fd });
+}
+
+export function registryNameFrom(value: string | undefined): string {
+  return value ?? defaultRegistryName();
+}
