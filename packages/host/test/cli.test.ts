@@ -1,11 +1,11 @@
 // The `sandmeter` command, run as a real child process (bin/sandmeter.js on dist/).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { Registry } from '@sandmeter/registry';
+import { Registry, microsandboxRegistryName } from '@sandmeter/registry';
 import { describe, expect, it } from 'vitest';
 import { HostClient } from '../src/client.js';
 import { socketAlive } from '../src/socket-path.js';
-import { CLI, exited, sleeper, socketIn, tempDir, track, uniqueName, until } from './helpers.js';
+import { CLI, exited, sleeper, socketIn, tempDir, track, trackName, uniqueName, until } from './helpers.js';
 
 interface Result {
   code: number | null;
@@ -34,6 +34,25 @@ async function backgroundHost() {
 }
 
 describe('sandmeter', () => {
+  it('metrics --msb-home reads the registry of a microsandbox installation', async () => {
+    const home = tempDir('msb');
+    const name = trackName(microsandboxRegistryName(home));
+    const reg = Registry.create(name, { capacity: 4 });
+    try {
+      const r = reg.reserve({ sandboxId: 3, name: 'msb-vm', memoryLimitBytes: 2 ** 30 });
+      // This process owns the slot, so it reads as running.
+      reg.activate({ ...r, runId: 3 }).write({ cpuPercent: 50, vcpuTimeNs: 1e9, memoryBytes: 100 * 2 ** 20 });
+      const out = await sandmeter(['metrics', '--msb-home', home, '--json', '--interval', '100']);
+      expect(out.code).toBe(0);
+      expect(out.stdout).toContain('"msb-vm"');
+      const both = await sandmeter(['metrics', '--msb-home', home, '--registry', name]);
+      expect(both.code).toBe(2);
+      expect(both.stderr).toContain('SANDMETER_USAGE');
+    } finally {
+      reg.close();
+    }
+  });
+
   it('prints help, and says SANDMETER_USAGE (exit 2) for an unknown command or flag', async () => {
     const help = await sandmeter(['--help']);
     expect(help.code).toBe(0);

@@ -1,5 +1,5 @@
 // Flags several commands share, and turning them into host options.
-import { defaultRegistryName } from '@sandmeter/registry';
+import { defaultRegistryName, microsandboxRegistryName } from '@sandmeter/registry';
 import type { LevelWithSilent } from 'pino';
 import { createLogger, type Logger } from '../logger.js';
 import { usageError } from './args.js';
@@ -17,6 +17,9 @@ export function loggerFrom(values: { pretty?: boolean | undefined; 'log-level'?:
   return createLogger({ level: level as LevelWithSilent, pretty: values.pretty === true, destination: fd });
 }
 
-export function registryNameFrom(value: string | undefined): string {
+/** --registry NAME, else the registry of the microsandbox home given by --msb-home, else ours. */
+export function registryNameFrom(value: string | undefined, msbHome?: string): string {
+  if (value !== undefined && msbHome !== undefined) throw usageError('give --registry or --msb-home, not both');
+  if (msbHome !== undefined) return microsandboxRegistryName(msbHome);
   return value ?? defaultRegistryName();
 }

@@ -18,6 +18,7 @@ export const METRICS_USAGE = `usage: sandmeter metrics [NAME] [options]
   --watch            refresh every interval until Ctrl-C
   --interval MS      refresh / rate window (default 1000)
   --registry NAME    registry to read (default /sandmeter-<uid>-v3 or $SANDMETER_REGISTRY)
+  --msb-home PATH    read the registry of the microsandbox installation at PATH
   --socket PATH      host to ask for CPU allocations (default: the host's default path)`;
 
 const FLAGS = {
@@ -26,6 +27,7 @@ const FLAGS = {
   watch: { type: 'boolean' },
   interval: { type: 'string' },
   registry: { type: 'string' },
+  'msb-home': { type: 'string' },
   socket: { type: 'string' },
 } as const;
 
@@ -69,7 +71,7 @@ export async function metricsCommand(argv: readonly string[]): Promise<number> {
   if (positionals.length > 1) throw usageError(`give at most one sandbox name\n\n${METRICS_USAGE}`);
   const name = positionals[0];
   const intervalMs = intOption('interval', values.interval, 100, 3_600_000) ?? 1000;
-  const registry = openForReading(registryNameFrom(values.registry));
+  const registry = openForReading(registryNameFrom(values.registry, values['msb-home']));
   const alloc = await allocations(values.socket ?? defaultSocketPath());
   const ac = new AbortController();
   const onSignal = (): void => ac.abort();
