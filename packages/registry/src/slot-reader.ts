@@ -101,14 +101,18 @@ export class SlotReader {
       const net = (flags & FLAG_NET_UNKNOWN) === 0;
       const startedAtMs = (i32[b + W_STARTED_AT + 1] as number) * TWO_32 + (u32[b + W_STARTED_AT] as number);
       const sampledAtMs = (i32[b + W_SAMPLED_AT + 1] as number) * TWO_32 + (u32[b + W_SAMPLED_AT] as number);
+      const generation = genHi * TWO_32 + genLo;
+      // A cached name belongs to this very generation, so it is right even
+      // before the seqlock validates the rest; a miss is decoded below.
+      const nameCached = nameGen[slot] === generation && generation !== 0;
       const m: SandboxMetrics = {
         slot,
-        generation: 0,
+        generation,
         state: state === SLOT_ACTIVE ? 'active' : 'stale',
         sandboxId: i32[b + W_SANDBOX_ID] as number,
         runId: i32[b + W_RUN_ID] as number,
         pid: i32[b + W_PID] as number,
-        name: '',
+        name: nameCached ? (names[slot] as string) : '',
         startedAtMs,
         sampledAtMs,
         uptimeMs: startedAtMs > 0 && sampledAtMs > startedAtMs ? sampledAtMs - startedAtMs : 0,
@@ -136,8 +140,6 @@ export class SlotReader {
         (u32[b + W_DISK_WRITE + 1] as number) | (u32[b + W_NET_RX + 1] as number) |
         (u32[b + W_NET_TX + 1] as number) | (u32[b + W_UPPER_USED + 1] as number) |
         (u32[b + W_UPPER_FREE + 1] as number) | (u32[b + W_UPPER_HOST_ALLOCATED + 1] as number);
-      const generation = genHi * TWO_32 + genLo;
-      const nameCached = nameGen[slot] === generation && generation !== 0;
       let nameLen = 0;
       if (!nameCached) {
         const v = this.#v;
@@ -154,11 +156,9 @@ export class SlotReader {
       if (sampledAtMs === 0) return undefined;
       if (stateAfter !== state) m.state = stateAfter === SLOT_ACTIVE ? 'active' : 'stale';
       if (!nameCached) {
-        names[slot] = decoder.decode(this.#nameBytes.subarray(0, nameLen));
+        m.name = names[slot] = decoder.decode(this.#nameBytes.subarray(0, nameLen));
         nameGen[slot] = generation;
       }
-      m.name = names[slot] as string;
-      m.generation = generation;
       if (rounded !== undefined && rounded.length > 0) m.inexact = rounded;
       return m;
     }
