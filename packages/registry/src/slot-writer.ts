@@ -54,6 +54,10 @@ export class SlotWriter {
   // leaves a half-written sample.
   readonly #scratch = new Uint32Array(128);
   readonly #scratchF32 = new Float32Array(this.#scratch.buffer);
+  // vcpu_time_ns .. upper_host_allocated_bytes as one block on both sides,
+  // so the copy inside the seqlock is a single memcpy.
+  readonly #blockSrc = this.#scratch.subarray(W_VCPU_TIME, LAST_WORD + 1);
+  readonly #blockDst: Uint32Array;
   #released = false;
 
   constructor(views: Views, owner: WriterOwner, slot: number, generation: number) {
@@ -64,6 +68,7 @@ export class SlotWriter {
     this.#base = slotBase(slot);
     this.#genLo = generation >>> 0;
     this.#genHi = Math.floor(generation / TWO_32);
+    this.#blockDst = views.u32.subarray(this.#base + W_VCPU_TIME, this.#base + LAST_WORD + 1);
   }
 
   /** True once this writer released its slot. */
@@ -105,7 +110,7 @@ export class SlotWriter {
       u32[b + W_SAMPLED_AT] = sc[W_SAMPLED_AT] as number;
       u32[b + W_SAMPLED_AT + 1] = sc[W_SAMPLED_AT + 1] as number;
       u32[b + W_FLAGS] = flags;
-      for (let w = W_VCPU_TIME; w <= LAST_WORD; w++) u32[b + w] = sc[w] as number;
+      this.#blockDst.set(this.#blockSrc);
     }
     this.#leave(u32, b, seq);
   }

@@ -4,17 +4,18 @@ import { InvalidArgumentError } from './errors.js';
 import { TWO_32 } from './layout.js';
 
 const MAX_U64 = 0xffffffffffffffffn;
+const INV_TWO_32 = 1 / TWO_32;
 
 /** Stores `v` at words [i, i + 1]. Throws for anything that is not an exact u64. */
 export function storeU64(u32: Uint32Array, i: number, v: number | bigint, field: string): void {
   if (typeof v === 'number') {
-    // One ToUint32 and one division split the number and validate it: NaN,
+    // One ToUint32 and one multiply split the number and validate it: NaN,
     // negatives, fractions and anything past 2^53 (which may already have
     // lost precision before it reached us) all leave a high word that is
     // not an integer in [0, 2^21).
     const lo = v >>> 0;
-    const hi = (v - lo) / TWO_32;
-    if (!(hi >= 0 && hi < 0x200000) || (hi | 0) !== hi) throw badU64(field, v);
+    const hi = (v - lo) * INV_TWO_32; // exact: a power-of-two scale
+    if (hi >= 0x200000 || hi >>> 0 !== hi) throw badU64(field, v);
     u32[i] = lo;
     u32[i + 1] = hi;
     return;
