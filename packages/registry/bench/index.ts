@@ -85,7 +85,7 @@ try {
     if (strict.snapshot().length !== 1024) throw new Error('short snapshot');
   }));
   strict.close();
-  const sNative = log(measure('alternative: C++ reader, one N-API call per slot', 'µs', 50, ROUNDS, () => {
+  const sNative = log(measure('alternative: C++ reader, one N-API call per slot (bigint fields)', 'µs', 50, ROUNDS, () => {
     let n = 0;
     for (let i = 0; i < 1024; i++) if (binding.readSlot(buffer, i, true) !== null) n++;
     if (n !== 1024) throw new Error('short snapshot');
@@ -106,7 +106,7 @@ try {
     ['N-API call into the C++ writer', fmt(wNative), `${ratio(wNative, wApi)}x SlotWriter.write`],
     ['snapshot, 1024 active (owners watched by pidfd)', fmt(sApi), `target < 100 µs; Rust reference ≈ 730 µs (${ratio({ ...sApi, median: 730 }, sApi)}x faster)`],
     ['snapshot, 1024 active, kill(pid,0) every slot', fmt(sStrict), `${ratio(sStrict, sApi)}x the pidfd path: the Rust reader's method, and our fallback without pidfds`],
-    ['C++ reader, one N-API call per slot', fmt(sNative), `${ratio(sNative, sApi)}x the JS snapshot`],
+    ['C++ reader, one N-API call per slot', fmt(sNative), `${ratio(sNative, sApi)}x the JS snapshot (it returns exact bigint fields: the cost is object and BigInt creation across N-API)`],
     ['reserve + activate + release cycle', fmt(cycle), ''],
   ];
   const md = [
