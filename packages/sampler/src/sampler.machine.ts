@@ -1,8 +1,10 @@
 // The per-sandbox sampler: initial -> sampling -> (reclaimed | stopped).
 //
 // initial   writes the first sample at once (no CPU percent: nothing to compare with).
-// sampling  samples every intervalMs (the `sampleInterval` delay, so an injected
-//           clock drives it); SET_INTERVAL changes the interval at run time.
+// sampling  samples every intervalMs: entering it tells the sample port to
+//           sample on that interval (on the actor system's clock, so an injected
+//           clock drives it), and each sample arrives as one outcome event: one
+//           macrostep per tick. SET_INTERVAL changes the interval at run time.
 // reclaimed someone else owns the slot now: never write again.
 // stopped   STOP, or the source says the sandbox is gone: release as stale so
 //           the last sample stays readable.
@@ -13,6 +15,7 @@ import { isValidIntervalMs } from './errors.js';
 import { DEFAULT_BRACKET_TOLERANCE } from './math/pairing-bracket.js';
 import { defaultLogger } from './machine/default-logger.js';
 import { samplePort } from './machine/sample-port.js';
+import { nextWindow } from './machine/window.js';
 import type { SampleOutcome, SamplerContext, SamplerEvent, SamplerInput, SamplerOutput } from './machine/types.js';
 
 export const DEFAULT_INTERVAL_MS = 1000;
@@ -38,16 +41,10 @@ function initialContext(input: SamplerInput): SamplerContext {
   };
 }
 
-type Written = Extract<SampleOutcome, { type: 'sample.written' }>;
-type Failed = Extract<SampleOutcome, { type: 'sample.failed' }>;
-
-/** Advance the window start and the carried CPU percent after a reading. */
-function afterReading(context: SamplerContext, event: Written | Failed): Partial<SamplerContext> {
-  if (event.reading === undefined || event.reading.cpuTimeNs === undefined) return {};
-  return {
-    previous: event.reading,
-    lastTrustedCpu: event.trusted ? event.cpuPercent : context.lastTrustedCpu,
-  };
+/** Advance the window start and the carried CPU percent after a reading (as the port does). */
+function afterReading(context: SamplerContext, event: SampleOutcome): Partial<SamplerContext> {
+  const next = nextWindow(context, event);
+  return next === context ? {} : { previous: next.previous, lastTrustedCpu: next.lastTrustedCpu };
 }
 
 export const samplerMachine = setup({
@@ -65,6 +62,7 @@ export const samplerMachine = setup({
       previous: context.previous,
       lastTrustedCpu: context.lastTrustedCpu,
     })),
+    sampleEveryInterval: sendTo('port', ({ context }) => ({ type: 'port.every' as const, intervalMs: context.intervalMs })),
     recordSample: assign(({ context, event }) => {
       if (event.type !== 'sample.written') return {};
       return { ...afterReading(context, event), samplesWritten: context.samplesWritten + 1 };
@@ -123,9 +121,6 @@ export const samplerMachine = setup({
   guards: {
     validInterval: ({ event }) => event.type === 'SET_INTERVAL' && isValidIntervalMs(event.intervalMs),
   },
-  delays: {
-    sampleInterval: ({ context }) => context.intervalMs,
-  },
 }).createMachine({
   id: 'sampler',
   context: ({ input }) => initialContext(input),
@@ -158,9 +153,7 @@ export const samplerMachine = setup({
       },
     },
     sampling: {
-      after: {
-        sampleInterval: { target: 'sampling', reenter: true, actions: 'requestSample' },
-      },
+      entry: 'sampleEveryInterval',
       on: {
         'sample.written': { actions: 'recordSample' },
         'sample.failed': { actions: ['recordFailure', 'logSampleError'] },

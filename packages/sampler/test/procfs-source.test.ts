@@ -8,7 +8,8 @@ import { procfsSource } from '../src/sources/procfs.js';
 import { processTreeMembers } from '../src/sources/process-tree.js';
 import type { Metrics, Reading } from '../src/sources/types.js';
 import { eventually, exited, killAll, spawnTracked, waitForLine } from './helpers/children.js';
-import { writeFakeProcess } from './helpers/proc-fixture.js';
+import { enableTaskChildren, writeFakeProcess, writeTaskChildren } from './helpers/proc-fixture.js';
+import { RELIST_EVERY } from '../src/sources/task-children.js';
 
 afterEach(killAll);
 
@@ -179,6 +180,37 @@ describe('procfsSource on a fixture /proc', () => {
     expect(processTreeMembers(100, procRoot).sort()).toEqual([100, 101, 102]);
     const m = metricsOf(procfsSource({ pid: 100, tree: true, ...options() }).read());
     expect(m).toMatchObject({ cpuTimeNs: 6_500_000_000, memoryBytes: 60 * 4096, diskReadBytes: 111, diskWriteBytes: 222 });
+  });
+
+  test('follows per-task children files, listing the tasks again when the thread count changes', () => {
+    enableTaskChildren(procRoot);
+    writeFakeProcess(procRoot, 100, { rssPages: 1 });
+    writeFakeProcess(procRoot, 101, { ppid: 100, rssPages: 10 });
+    writeFakeProcess(procRoot, 102, { ppid: 100, rssPages: 100 });
+    writeFakeProcess(procRoot, 103, { ppid: 101, rssPages: 1000 });
+    writeTaskChildren(procRoot, 100, 100, [101]);
+    writeTaskChildren(procRoot, 101, 101, []);
+    const source = procfsSource({ pid: 100, tree: true, ...options(), keepOpen: true });
+    try {
+      expect(metricsOf(source.read()).memoryBytes).toBe(11 * 4096);
+      // A new child of a known task shows at the next read.
+      writeTaskChildren(procRoot, 101, 101, [103]);
+      expect(metricsOf(source.read()).memoryBytes).toBe(1011 * 4096);
+      // A second thread with a child of its own: its stat's thread count says list again.
+      writeTaskChildren(procRoot, 100, 1001, [102]);
+      writeFakeProcess(procRoot, 100, { rssPages: 1, threads: 2 });
+      expect(metricsOf(source.read()).memoryBytes).toBe(1111 * 4096);
+      // One thread gone and another come, same count: found within RELIST_EVERY reads.
+      // (A dead thread's children file reads empty; the file itself stays pinned.)
+      writeTaskChildren(procRoot, 100, 1001, []);
+      rmSync(join(procRoot, '100', 'task', '1001'), { recursive: true });
+      writeTaskChildren(procRoot, 100, 1002, [102]);
+      let memory = 0;
+      for (let k = 0; k < RELIST_EVERY && memory !== 1111 * 4096; k++) memory = Number(metricsOf(source.read()).memoryBytes);
+      expect(memory).toBe(1111 * 4096);
+    } finally {
+      source.close();
+    }
   });
 
   test('leaves disk bytes absent when the io file cannot be read', () => {

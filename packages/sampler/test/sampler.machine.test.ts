@@ -105,6 +105,19 @@ describe('sampling', () => {
     expect(registry.lookup(1)?.vcpuTimeNs).toBe(vmm.cpuTimeNs);
   });
 
+  test('a tick is one macrostep: one snapshot per sample', () => {
+    const { writer, vmm } = setup();
+    const { actor } = start(vmm, writer);
+    let snapshots = 0;
+    const sub = actor.subscribe(() => void snapshots++);
+    for (let k = 1; k <= 3; k++) {
+      vmm.run(1000, 1);
+      expect(actor.getSnapshot().context.samplesWritten).toBe(1 + k);
+      expect(snapshots).toBe(k);
+    }
+    sub.unsubscribe();
+  });
+
   test('clamps CPU percent to maxCpus * 100', () => {
     const { registry, writer, vmm } = setup();
     start(vmm, writer, { maxCpus: 2 });

@@ -75,7 +75,7 @@ function membersViaScan(root: number, procRoot: string): number[] {
 }
 
 /** Append the space-separated pids in buf[0..len) to `into`. */
-function pushPids(buf: Uint8Array, len: number, into: number[]): void {
+export function pushPids(buf: Uint8Array, len: number, into: number[]): void {
   let value = 0;
   let inNumber = false;
   for (let i = 0; i < len; i++) {

@@ -21,6 +21,8 @@ export interface ProcStat {
   /** Start time after boot, clock ticks: with the pid, it names one process. */
   starttime: number;
   rssPages: number;
+  /** Threads in the process; filled only when `out` has the key (the tree walk asks for it). */
+  numThreads?: number;
 }
 
 export function emptyProcStat(): ProcStat {
@@ -64,6 +66,7 @@ export function parseProcStat(buf: Uint8Array, len: number, out: ProcStat): bool
       case 15: out.stime = value; break;
       case 16: out.cutime = value; break;
       case 17: out.cstime = value; break;
+      case 20: if (out.numThreads !== undefined) out.numThreads = value; break;
       case 22: out.starttime = value; break;
       case 24: out.rssPages = value; break;
     }

@@ -17,7 +17,8 @@ import {
   type ProcIo,
   type ProcStat,
 } from './procfs-parse.js';
-import { processTreeMembers } from './process-tree.js';
+import { childrenFilesSupported, processTreeMembers } from './process-tree.js';
+import { TaskChildren } from './task-children.js';
 import { gone, ok, type MetricField, type MetricSource, type Metrics, type Reading } from './types.js';
 
 export interface ProcfsSourceOptions {
@@ -42,6 +43,8 @@ export interface ProcfsSourceOptions {
 interface Member {
   stat: ProcFile;
   io: ProcFile | undefined;
+  /** Its children (tree sources on kernels with per-task children files). */
+  children: TaskChildren | undefined;
 }
 
 export class ProcfsSource implements MetricSource {
@@ -57,7 +60,10 @@ export class ProcfsSource implements MetricSource {
   private readonly withIo: boolean;
   private readonly netDev: ProcFile | undefined;
   private readonly members = new Map<number, Member>();
-  private readonly stat: ProcStat = emptyProcStat();
+  private readonly stat: ProcStat = { ...emptyProcStat(), numThreads: 0 };
+  /** Tree members found this tick, root first (reused between ticks). */
+  private readonly live: number[] = [];
+  private readonly viaChildren: boolean;
   private readonly ioOut: ProcIo = { readBytes: 0, writeBytes: 0 };
   private readonly netOut: NetDev = { rxBytes: 0, txBytes: 0 };
   private rootStart = -1;
@@ -81,6 +87,7 @@ export class ProcfsSource implements MetricSource {
       fields.push('netRxBytes', 'netTxBytes');
     }
     this.fields = new Set(fields);
+    this.viaChildren = this.tree && childrenFilesSupported(this.procRoot);
   }
 
   read(): Reading {
@@ -105,7 +112,13 @@ export class ProcfsSource implements MetricSource {
     let writeBytes = ioKnown ? this.ioOut.writeBytes : 0;
 
     if (this.tree) {
-      const live = processTreeMembers(this.pid, this.procRoot);
+      // With children files the walk follows the reads (each member's stat
+      // gives its thread count); without, one scan of /proc lists the tree.
+      let live = this.live;
+      live.length = 1;
+      live[0] = this.pid;
+      if (this.viaChildren) (root.children as TaskChildren).collect(s.numThreads as number, live);
+      else live = processTreeMembers(this.pid, this.procRoot);
       for (let k = 1; k < live.length; k++) {
         const pid = live[k] as number;
         const member = this.member(pid);
@@ -118,6 +131,7 @@ export class ProcfsSource implements MetricSource {
         // its times move into its parent's cutime/cstime, so the sum holds.
         ticks += s.utime + s.stime + s.cutime + s.cstime;
         rssPages += s.rssPages;
+        member.children?.collect(s.numThreads as number, live);
         if (ioKnown) {
           if (this.readIo(member)) {
             readBytes += this.ioOut.readBytes;
@@ -169,6 +183,7 @@ export class ProcfsSource implements MetricSource {
       member = {
         stat: new ProcFile(`${base}/stat`, this.keepOpen),
         io: this.withIo ? new ProcFile(`${base}/io`, this.keepOpen) : undefined,
+        children: this.viaChildren ? new TaskChildren(this.procRoot, pid, this.keepOpen) : undefined,
       };
       this.members.set(pid, member);
     }
@@ -201,6 +216,7 @@ export class ProcfsSource implements MetricSource {
 function closeMember(member: Member): void {
   member.stat.close();
   member.io?.close();
+  member.children?.close();
 }
 
 /** A source for one process (or its tree) by pid, from /proc. */
