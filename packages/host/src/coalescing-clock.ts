@@ -1,8 +1,16 @@
 // A timer clock for the actor system that snaps every deadline up to a
 // grid (default 20 ms) and runs all timers due in one grid step from one
 // Node timer. A thousand samplers at 1 Hz then wake the process ~50 times a
-// second instead of a thousand; each timer fires at most one step late and
-// never early. Timers are unref'd: sampling alone never keeps a process alive.
+// second instead of a thousand. Timers are unref'd: sampling alone never
+// keeps a process alive.
+//
+// A timer set while a step fires counts from that step's nominal time, not
+// from the moment its callback happened to run: a sampler that re-arms
+// itself every second then keeps an exact 1 s cadence (counting from "now"
+// would round every period up by up to one step: 0.98 Hz on a 20 ms grid),
+// and timers re-armed in one step stay together in one step. Such a timer
+// may fire early by the time its step took to run; any other timer fires at
+// most one step late and never early.
 
 export interface ClockLike {
   setTimeout(fn: (...args: unknown[]) => void, timeout: number): unknown;
@@ -20,6 +28,8 @@ export class CoalescingClock implements ClockLike {
   /** Timer id -> its grid step. */
   readonly #stepOf = new Map<number, number>();
   #nextId = 1;
+  /** Nominal time of the step being fired, while its callbacks run. */
+  #firing: number | undefined;
 
   constructor(gridMs = DEFAULT_GRID_MS, now: () => number = () => performance.now()) {
     if (!(gridMs >= 1)) throw new RangeError('gridMs must be at least 1');
@@ -34,7 +44,8 @@ export class CoalescingClock implements ClockLike {
 
   setTimeout(fn: (...args: unknown[]) => void, timeout: number): number {
     const id = this.#nextId++;
-    const step = Math.ceil((this.#now() + Math.max(0, timeout)) / this.gridMs);
+    const base = this.#firing ?? this.#now();
+    const step = Math.ceil((base + Math.max(0, timeout)) / this.gridMs);
     let due = this.#steps.get(step);
     if (due === undefined) {
       due = new Map();
@@ -66,6 +77,15 @@ export class CoalescingClock implements ClockLike {
     this.#steps.delete(step);
     this.#nodeTimers.delete(step);
     if (due === undefined) return;
+    this.#firing = step * this.gridMs;
+    try {
+      this.#run(due);
+    } finally {
+      this.#firing = undefined;
+    }
+  }
+
+  #run(due: Map<number, () => void>): void {
     for (const [id, fn] of due) {
       this.#stepOf.delete(id);
       try {

@@ -1,6 +1,6 @@
 // The coalescing clock: deadlines snap up to the grid, one Node timer per
 // grid step, never early, cleared timers never run.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CoalescingClock } from '../src/coalescing-clock.js';
 
 describe('the coalescing clock', () => {
@@ -44,5 +44,30 @@ describe('the coalescing clock', () => {
     }
     expect(ran.sort()).toEqual(['after-throw', 'kept']);
     expect(errors).toHaveLength(1);
+  });
+
+  it('keeps an exact cadence for a timer that re-arms itself as it fires', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    try {
+      // The clock's time runs `lag` ahead of the fake timers: each callback's
+      // work takes 7 ms of it. Counting deadlines from "now" would round every
+      // 100 ms period up a step (120 ms); counting from the step keeps 100.
+      let lag = 0;
+      const now = (): number => performance.now() + lag;
+      const clock = new CoalescingClock(20, now);
+      const fires: number[] = [];
+      const arm = (): void => {
+        clock.setTimeout(() => {
+          fires.push(now());
+          lag += 7;
+          if (fires.length < 5) arm();
+        }, 100);
+      };
+      arm();
+      vi.advanceTimersByTime(1000);
+      expect(fires).toEqual([100, 200, 300, 400, 500]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
