@@ -24,7 +24,7 @@ const LATENCY_REQUESTS = Number(process.env.SANDMETER_BENCH_REQUESTS ?? 300);
 interface Variant {
   label: string;
   processTree: boolean;
-  /** sandmeter host --timer-grid (undefined: the default 20 ms). */
+  /** sandmeter host --timer-grid (undefined: the default 100 ms). */
   timerGrid?: number;
   latency: boolean;
 }
@@ -105,6 +105,7 @@ async function pidusageRun(pids: readonly number[]): Promise<{ cpu: number; rss:
 
 const DEFAULT: Variant = { label: 'host, process trees (default)', processTree: true, latency: true };
 const ALONE: Variant = { label: 'host, processes alone (processTree: false)', processTree: false, latency: false };
+const FINE_GRID: Variant = { label: 'host, process trees, 20 ms timer grid (--timer-grid 20)', processTree: true, timerGrid: 20, latency: false };
 const PLAIN_TIMERS: Variant = { label: 'host, process trees, one timer per sampler (--timer-grid 0)', processTree: true, timerGrid: 0, latency: false };
 
 async function main(): Promise<void> {
@@ -114,7 +115,7 @@ async function main(): Promise<void> {
     log(`${n} sandboxes: starting ${n} sleep processes`);
     const sleepers = await startSleepers(n);
     try {
-      for (const v of n >= 1000 ? [DEFAULT, ALONE, PLAIN_TIMERS] : [DEFAULT]) measured.push(await hostRun(sleepers, v));
+      for (const v of n >= 1000 ? [DEFAULT, ALONE, FINE_GRID, PLAIN_TIMERS] : [DEFAULT]) measured.push(await hostRun(sleepers, v));
       alternatives.set(n, await pidusageRun(sleepers.pids));
     } finally {
       await sleepers.kill();

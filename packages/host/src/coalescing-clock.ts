@@ -1,13 +1,13 @@
 // A timer clock for the actor system that snaps every deadline up to a
-// grid (default 20 ms) and runs all timers due in one grid step from one
-// Node timer. A thousand samplers at 1 Hz then wake the process ~50 times a
+// grid (default 100 ms) and runs all timers due in one grid step from one
+// Node timer. A thousand samplers at 1 Hz then wake the process ~10 times a
 // second instead of a thousand. Timers are unref'd: sampling alone never
 // keeps a process alive.
 //
 // A timer set while a step fires counts from that step's nominal time, not
 // from the moment its callback happened to run: a sampler that re-arms
 // itself every second then keeps an exact 1 s cadence (counting from "now"
-// would round every period up by up to one step: 0.98 Hz on a 20 ms grid),
+// would round every period up by up to one step: 0.91 Hz on a 100 ms grid),
 // and timers re-armed in one step stay together in one step. Such a timer
 // may fire early by the time its step took to run; any other timer fires at
 // most one step late and never early.
@@ -17,7 +17,7 @@ export interface ClockLike {
   clearTimeout(id: unknown): void;
 }
 
-export const DEFAULT_GRID_MS = 20;
+export const DEFAULT_GRID_MS = 100;
 
 export class CoalescingClock implements ClockLike {
   readonly gridMs: number;

@@ -39,7 +39,7 @@ export interface HostOptions {
   killSpawnedOnStop?: boolean;
   /** SIGTERM, then SIGKILL after this many ms (default 2000). */
   killGraceMs?: number;
-  /** Timer clock of the actors (default: a CoalescingClock, 20 ms grid, unref'd timers). */
+  /** Timer clock of the actors (default: a CoalescingClock, 100 ms grid, unref'd timers). */
   clock?: TimerClock;
 }
 

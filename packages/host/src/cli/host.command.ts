@@ -16,7 +16,7 @@ export const HOST_USAGE = `usage: sandmeter host [options]
   --capacity N       slots when the registry is created (default 1024)
   --interval MS      default sampling interval (default 1000)
   --inspect URL      stream the actors to a WebSocket inspector (ws://127.0.0.1:8080)
-  --timer-grid MS    coalesce sampler timers on this grid (default 20; 0: one timer each)
+  --timer-grid MS    coalesce sampler timers on this grid (default 100; 0: one timer each)
   --pretty           human-readable logs instead of JSON lines
   --log-level L      trace|debug|info|warn|error|silent (default info)`;
 
