@@ -29,3 +29,4 @@ export type { ExportKind, ExportOptions, ParsedExportArgs } from './args.js';
 export { runExport } from './run-export.js';
 export type { RunExportOptions, ExportHandle } from './run-export.js';
 export { exitOnSignals } from './signals.js';
+export type { SignalOptions } from './signals.js';
