@@ -1,12 +1,10 @@
 // Byte-level parsers for cgroup v1 and v2 files.
 
-import { bytesOf, nextLine, startsWith } from './procfs-parse.js';
+import { bytesOf, nextLine, startsWith, unsignedAt } from './procfs-parse.js';
 
 const SPACE = 0x20;
 const TAB = 0x09;
 const NEWLINE = 0x0a;
-const ZERO = 0x30;
-const NINE = 0x39;
 
 /** Value of the "key N" line of a flat-keyed file (cpu.stat, memory.stat), or undefined. */
 export function keyedValue(buf: Uint8Array, len: number, key: Uint8Array): number | undefined {
@@ -14,7 +12,7 @@ export function keyedValue(buf: Uint8Array, len: number, key: Uint8Array): numbe
   while (line < len) {
     const after = line + key.length;
     if (startsWith(buf, line, len, key) && (buf[after] === SPACE || buf[after] === TAB)) {
-      return digitsAt(buf, after + 1, len);
+      return unsignedAt(buf, after + 1, len);
     }
     line = nextLine(buf, line, len);
   }
@@ -31,8 +29,8 @@ export function parseIoStat(buf: Uint8Array, len: number): { readBytes: number; 
   for (let i = 0; i < len; i++) {
     // Tokens start after a space; a device line is "MAJ:MIN key=value ...".
     if (i > 0 && buf[i - 1] !== SPACE) continue;
-    if (startsWith(buf, i, len, RBYTES)) readBytes += digitsAt(buf, i + RBYTES.length, len) ?? 0;
-    else if (startsWith(buf, i, len, WBYTES)) writeBytes += digitsAt(buf, i + WBYTES.length, len) ?? 0;
+    if (startsWith(buf, i, len, RBYTES)) readBytes += unsignedAt(buf, i + RBYTES.length, len) ?? 0;
+    else if (startsWith(buf, i, len, WBYTES)) writeBytes += unsignedAt(buf, i + WBYTES.length, len) ?? 0;
   }
   return { readBytes, writeBytes };
 }
@@ -53,8 +51,8 @@ export function parseBlkioServiceBytes(buf: Uint8Array, len: number): { readByte
     while (i < len && buf[i] !== SPACE && buf[i] !== NEWLINE) i++;
     if (buf[i] === SPACE) {
       i++;
-      if (startsWith(buf, i, len, READ)) readBytes += digitsAt(buf, i + READ.length, len) ?? 0;
-      else if (startsWith(buf, i, len, WRITE)) writeBytes += digitsAt(buf, i + WRITE.length, len) ?? 0;
+      if (startsWith(buf, i, len, READ)) readBytes += unsignedAt(buf, i + READ.length, len) ?? 0;
+      else if (startsWith(buf, i, len, WRITE)) writeBytes += unsignedAt(buf, i + WRITE.length, len) ?? 0;
     }
     line = nextLine(buf, line, len);
   }
@@ -67,17 +65,3 @@ export function cgroupPopulated(buf: Uint8Array, len: number): boolean {
   return populated === undefined || populated !== 0;
 }
 const POPULATED = bytesOf('populated');
-
-function digitsAt(buf: Uint8Array, at: number, len: number): number | undefined {
-  let i = at;
-  while (i < len && buf[i] === SPACE) i++;
-  const start = i;
-  let value = 0;
-  while (i < len) {
-    const c = buf[i] ?? SPACE;
-    if (c < ZERO || c > NINE) break;
-    value = value * 10 + (c - ZERO);
-    i++;
-  }
-  return i === start ? undefined : value;
-}

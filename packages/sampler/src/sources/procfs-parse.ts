@@ -146,11 +146,11 @@ export function parseNetDev(buf: Uint8Array, len: number, out: NetDev): boolean 
   return true;
 }
 
-/** The first unsigned integer in the text, or undefined ("max" and the like). */
-export function parseLeadingUnsigned(buf: Uint8Array, len: number): number | undefined {
-  let i = 0;
-  while (i < len && (buf[i] === SPACE || buf[i] === NEWLINE)) i++;
-  if (i >= len || (buf[i] ?? 0) < ZERO || (buf[i] ?? 0) > NINE) return undefined;
+/** The unsigned integer whose digits start at `at` (spaces before it skipped), or undefined. */
+export function unsignedAt(buf: Uint8Array, at: number, len: number): number | undefined {
+  let i = at;
+  while (i < len && buf[i] === SPACE) i++;
+  const start = i;
   let value = 0;
   while (i < len) {
     const c = buf[i] ?? SPACE;
@@ -158,7 +158,14 @@ export function parseLeadingUnsigned(buf: Uint8Array, len: number): number | und
     value = value * 10 + (c - ZERO);
     i++;
   }
-  return value;
+  return i === start ? undefined : value;
+}
+
+/** The first unsigned integer in the text, or undefined ("max" and the like). */
+export function parseLeadingUnsigned(buf: Uint8Array, len: number): number | undefined {
+  let i = 0;
+  while (i < len && (buf[i] === SPACE || buf[i] === NEWLINE)) i++;
+  return unsignedAt(buf, i, len);
 }
 
 /** Same, as an exact bigint (for u64 values such as v1 memory limits). */
